@@ -1,0 +1,2 @@
+// Filled in by the starlette-ts / fastapi-ts work in progress.
+export {};
