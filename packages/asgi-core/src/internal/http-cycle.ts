@@ -1,0 +1,446 @@
+/**
+ * One HTTP request/response cycle (uvicorn's `RequestResponseCycle`): the
+ * `receive`/`send` pair handed to the app, with explicit state flags, request
+ * body backpressure and response streaming on top of node:http.
+ */
+import { createReadStream, promises as fsp } from 'node:fs';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
+import {
+  ClientDisconnectedError,
+  ContentTooLongError,
+  ContentTooShortError,
+  InvalidHeaderError,
+  InvalidMessageError,
+  ResponseAlreadyCompletedError,
+  ResponseAlreadyStartedError,
+  ResponseNotStartedError,
+  UnexpectedMessageError,
+} from '../errors';
+import type { Logger } from '../logging';
+import { quotePath } from '../logging';
+import type {
+  ASGIApp,
+  Header,
+  HTTPReceiveMessage,
+  HTTPScope,
+  HTTPSendMessage,
+  Receive,
+  Send,
+} from '../types';
+import { formatClient } from './scope';
+
+/** What a cycle needs from its server. */
+export interface CycleHost {
+  readonly logger: Logger;
+  /** True once graceful shutdown began: responses then carry `connection: close`. */
+  readonly shuttingDown: boolean;
+  /** Called exactly once, when the app returned (or threw) and the cycle is settled. */
+  cycleDone(cycle: HTTPCycle): void;
+}
+
+/**
+ * node:http request/response classes with a slot for their cycle, declared up
+ * front so every instance keeps one shape (adding a property later would
+ * change the hidden class of node's own objects on the hot path).
+ */
+export class ASGIRequest extends IncomingMessage {
+  cycle: HTTPCycle | null = null;
+}
+/** See {@link ASGIRequest}. */
+export class ASGIResponse extends ServerResponse<ASGIRequest> {
+  cycle: HTTPCycle | null = null;
+}
+
+const EMPTY = Buffer.alloc(0);
+const LAST_EMPTY_CHUNK: HTTPReceiveMessage = Object.freeze({ type: 'http.request', body: EMPTY, more_body: false }) as HTTPReceiveMessage;
+const RESOLVED_LAST_EMPTY_CHUNK = Promise.resolve(LAST_EMPTY_CHUNK);
+const RESOLVED = Promise.resolve();
+const DISCONNECT: HTTPReceiveMessage = Object.freeze({ type: 'http.disconnect' });
+const INTERNAL_ERROR_HEADERS = ['content-type', 'text/plain; charset=utf-8', 'content-length', '21', 'connection', 'close'];
+const INTERNAL_ERROR_BODY = Buffer.from('Internal Server Error');
+
+// Listeners are shared module functions (no closure per request): they find
+// their cycle through a symbol on the node object they are attached to.
+function onConnectionClosed(this: ASGIRequest | ASGIResponse): void {
+  this.cycle?.connectionClosed();
+}
+function onWake(this: ASGIRequest | ASGIResponse): void {
+  this.cycle?.wake();
+}
+
+/** Per-request state machine; `receive`/`send` are the ASGI callables given to the app. */
+export class HTTPCycle {
+  /** `http.response.start` was sent. */
+  responseStarted = false;
+  /** The final body (and trailers, if announced) were sent. */
+  responseComplete = false;
+  /** The client went away before the response completed. */
+  disconnected = false;
+
+  readonly receive: Receive;
+  readonly send: Send;
+
+  private bodyDelivered = false;
+  private readonly hasBody: boolean;
+  private listeningToBody = false;
+  private waitingFor100Continue: boolean;
+  private headersWritten = false;
+  private status = 200;
+  private headers: string[] = [];
+  private declaredLength = -1;
+  private remainingLength = 0;
+  private hasTransferEncoding = false;
+  private expectsTrailers = false;
+  private trailers: Header[] | null = null;
+  private signal: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+
+  constructor(
+    readonly scope: HTTPScope,
+    readonly req: ASGIRequest,
+    readonly res: ASGIResponse,
+    private readonly host: CycleHost,
+    hasBody: boolean,
+    expectContinue: boolean,
+  ) {
+    this.hasBody = hasBody;
+    this.waitingFor100Continue = expectContinue && hasBody;
+    req.cycle = this;
+    res.cycle = this;
+    res.on('close', onConnectionClosed);
+    // A pipelined response waits in node's queue, detached from the socket: only its request sees the close.
+    if (res.socket === null) req.on('close', onConnectionClosed);
+    this.receive = () => this.nextMessage();
+    this.send = (message) => this.dispatch(message as HTTPSendMessage);
+  }
+
+  /** Runs the app on this cycle: 500 when it fails before starting, closes the connection after. */
+  async run(app: ASGIApp): Promise<void> {
+    try {
+      await app(this.scope, this.receive, this.send);
+      if (!this.responseStarted && !this.disconnected) {
+        this.host.logger.error('ASGI callable returned without starting response.');
+        this.sendInternalError();
+      } else if (!this.responseComplete && !this.disconnected) {
+        this.host.logger.error('ASGI callable returned without completing response.');
+        this.endIncomplete();
+      }
+    } catch (error) {
+      if (!(error instanceof ClientDisconnectedError)) this.host.logger.error('Exception in ASGI application', error);
+      if (!this.responseStarted && !this.disconnected) this.sendInternalError();
+      else if (!this.responseComplete) this.closeConnection();
+    } finally {
+      this.host.cycleDone(this);
+    }
+  }
+
+  /** Node reported the request or response closed: if the response is unfinished, the client is gone. */
+  connectionClosed(): void {
+    if (this.responseComplete || this.disconnected) return;
+    if (this.req.socket?.destroyed === false && !this.res.destroyed) return;
+    this.disconnected = true;
+    this.wake();
+  }
+
+  /** Ends waits in `receive()` / `send()` so they re-check the state. */
+  wake(): void {
+    const release = this.release;
+    if (release !== null) {
+      this.signal = null;
+      this.release = null;
+      release();
+    }
+  }
+
+  /** Shutdown with the request still running: treat the client as gone. */
+  abort(): void {
+    if (this.responseComplete) return;
+    this.disconnected = true;
+    this.wake();
+    this.res.destroy();
+  }
+
+  private wait(): Promise<void> {
+    if (this.signal === null) this.signal = new Promise((resolve) => (this.release = resolve));
+    return this.signal;
+  }
+
+  // ------------------------------------------------------------------ receive
+
+  private nextMessage(): Promise<HTTPReceiveMessage> {
+    // Hot path: a request without a body is one empty chunk, answered without a new promise.
+    if (!this.hasBody && !this.bodyDelivered && !this.disconnected && !this.responseComplete) {
+      this.bodyDelivered = true;
+      return RESOLVED_LAST_EMPTY_CHUNK;
+    }
+    return this.waitForMessage();
+  }
+
+  private async waitForMessage(): Promise<HTTPReceiveMessage> {
+    if (this.waitingFor100Continue) {
+      this.waitingFor100Continue = false;
+      if (!this.disconnected && !this.responseStarted) this.res.writeContinue();
+    }
+    while (!this.disconnected && !this.responseComplete) {
+      if (this.bodyDelivered) {
+        await this.wait(); // after the body: nothing comes until the response completes or the client leaves
+        continue;
+      }
+      if (!this.hasBody) {
+        this.bodyDelivered = true;
+        return LAST_EMPTY_CHUNK;
+      }
+      const req = this.req;
+      const chunk: Buffer | null = req.read();
+      if (chunk !== null) {
+        const last = req.complete && req.readableLength === 0;
+        if (last) this.bodyDelivered = true;
+        return { type: 'http.request', body: chunk, more_body: !last };
+      }
+      if (req.complete || req.readableEnded) {
+        this.bodyDelivered = true;
+        return LAST_EMPTY_CHUNK;
+      }
+      if (!this.listeningToBody) {
+        // Paused mode: node reads at most a highWaterMark ahead, then stops the socket (backpressure).
+        this.listeningToBody = true;
+        req.on('readable', onWake);
+        req.on('end', onWake);
+      }
+      await this.wait();
+    }
+    return DISCONNECT;
+  }
+
+  // --------------------------------------------------------------------- send
+
+  /** `send()`: synchronous work returns a shared resolved promise; only waiting (backpressure, files) allocates. */
+  private dispatch(message: HTTPSendMessage): Promise<void> {
+    try {
+      return this.handle(message) ?? RESOLVED;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  private handle(message: HTTPSendMessage): Promise<void> | void {
+    const type = message?.type;
+    if (!this.responseStarted) {
+      if (type === 'http.response.start') return this.start(message);
+      if (type === 'http.response.body' || type === 'http.response.trailers' || type === 'http.response.pathsend') {
+        throw new ResponseNotStartedError(type);
+      }
+      throw new UnexpectedMessageError(type, "'http.response.start'");
+    }
+    if (this.disconnected) throw new ClientDisconnectedError();
+    if (this.responseComplete) throw new ResponseAlreadyCompletedError(String(type));
+    switch (type) {
+      case 'http.response.body':
+        return this.body(message.body, message.more_body === true);
+      case 'http.response.start':
+        throw new ResponseAlreadyStartedError();
+      case 'http.response.trailers':
+        return this.addTrailers(message.headers, message.more_trailers === true);
+      case 'http.response.pathsend':
+        return this.pathsend(message.path);
+      default:
+        throw new UnexpectedMessageError(type, "'http.response.body', 'http.response.trailers' or 'http.response.pathsend'");
+    }
+  }
+
+  private start(message: { status: number; headers?: Iterable<Header>; trailers?: boolean }): void {
+    const status = message.status;
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new InvalidMessageError(`Invalid HTTP status code '${String(status)}' in http.response.start: expected an integer from 100 to 599.`);
+    }
+    if (this.disconnected) throw new ClientDisconnectedError();
+    const flat = this.headers;
+    if (message.headers !== undefined) {
+      for (const header of message.headers) {
+        let name: unknown = header[0];
+        let value: unknown = header[1];
+        if (typeof name !== 'string') name = latin1(name, 'name');
+        if (typeof value !== 'string') value = latin1(value, 'value');
+        const lower = (name as string).toLowerCase();
+        if (lower === 'content-length') {
+          const length = Number(value);
+          if (!/^\d+$/.test((value as string).trim())) throw new InvalidHeaderError(lower + ': ' + String(value));
+          this.declaredLength = this.remainingLength = length;
+        } else if (lower === 'transfer-encoding') {
+          this.hasTransferEncoding = true;
+        }
+        flat.push(lower, value as string);
+      }
+    }
+    this.responseStarted = true;
+    this.waitingFor100Continue = false;
+    this.status = status;
+    this.expectsTrailers = message.trailers === true;
+    if (this.host.shuttingDown) this.res.shouldKeepAlive = false;
+    const logger = this.host.logger;
+    if (logger.accessLog) {
+      const scope = this.scope;
+      const path = quotePath(scope.root_path + scope.path) + (scope.query_string ? '?' + scope.query_string : '');
+      logger.access(formatClient(scope.client), scope.method, path, scope.http_version, status);
+    }
+  }
+
+  private writeHead(contentLength: number): void {
+    if (contentLength >= 0 && this.declaredLength < 0 && !this.hasTransferEncoding) {
+      this.headers.push('content-length', String(contentLength));
+    }
+    this.headersWritten = true;
+    try {
+      this.res.writeHead(this.status, this.headers);
+    } catch (error) {
+      const name = (error as { message?: string }).message ?? '';
+      throw new InvalidHeaderError(/"([^"]*)"/.exec(name)?.[1] ?? name, error);
+    }
+  }
+
+  private body(body: Uint8Array | undefined, moreBody: boolean): Promise<void> | void {
+    if (body === undefined || body === null) body = EMPTY;
+    else if (!(body instanceof Uint8Array)) {
+      throw new InvalidMessageError(`http.response.body 'body' must be a Uint8Array (a Buffer), got ${typeof body}.`);
+    }
+    const res = this.res;
+    const isHead = this.scope.method === 'HEAD';
+    if (!isHead && this.declaredLength >= 0) {
+      if (body.length > this.remainingLength) throw new ContentTooLongError(this.declaredLength);
+      this.remainingLength -= body.length;
+    }
+    if (!moreBody) {
+      if (!isHead && this.remainingLength > 0) throw new ContentTooShortError(this.declaredLength, this.remainingLength);
+      if (!this.expectsTrailers) {
+        // The whole body in one message: announce its length rather than chunking it.
+        if (!this.headersWritten) this.writeHead(isHead || bodiless(this.status) ? -1 : body.length);
+        this.responseComplete = true;
+        this.wake();
+        if (isHead || body.length === 0) res.end();
+        else res.end(body);
+        this.finishRequest();
+        return;
+      }
+    }
+    if (!this.headersWritten) this.writeHead(-1);
+    if (!moreBody) this.trailers = []; // trailers announced: the response ends with the last trailers message
+    if (!isHead && body.length > 0 && !res.write(body)) return this.drain();
+  }
+
+  /** Backpressure: hold the app until node flushed its buffer (or the client left). */
+  private async drain(): Promise<void> {
+    const res = this.res;
+    res.on('drain', onWake);
+    while (res.writableNeedDrain && !this.disconnected) await this.wait();
+    res.removeListener('drain', onWake);
+    if (this.disconnected) throw new ClientDisconnectedError();
+  }
+
+  private addTrailers(headers: Iterable<Header> | undefined, moreTrailers: boolean): void {
+    if (!this.expectsTrailers) {
+      throw new InvalidMessageError("http.response.trailers sent, but http.response.start did not set 'trailers: true'.");
+    }
+    if (this.trailers === null) {
+      throw new InvalidMessageError("http.response.trailers sent before the last http.response.body (more_body: false).");
+    }
+    if (headers !== undefined) for (const [name, value] of headers) this.trailers.push([name.toLowerCase(), value]);
+    if (moreTrailers) return;
+    try {
+      if (this.trailers.length > 0) this.res.addTrailers(this.trailers);
+    } catch (error) {
+      throw new InvalidHeaderError('trailer', error);
+    }
+    this.responseComplete = true;
+    this.wake();
+    this.res.end();
+    this.finishRequest();
+  }
+
+  private async pathsend(path: string): Promise<void> {
+    if (typeof path !== 'string' || !path.startsWith('/')) {
+      throw new InvalidMessageError(`http.response.pathsend 'path' must be an absolute file path, got ${JSON.stringify(path)}.`);
+    }
+    if (this.headersWritten) {
+      throw new InvalidMessageError('http.response.pathsend must be the whole body: a body was already sent.');
+    }
+    const size = (await fsp.stat(path)).size;
+    const isHead = this.scope.method === 'HEAD';
+    if (this.declaredLength >= 0 && this.declaredLength !== size && !isHead) {
+      throw this.declaredLength < size ? new ContentTooLongError(this.declaredLength) : new ContentTooShortError(this.declaredLength, this.declaredLength - size);
+    }
+    this.writeHead(bodiless(this.status) ? -1 : size);
+    this.responseComplete = true;
+    this.wake();
+    if (isHead || bodiless(this.status)) this.res.end();
+    else {
+      try {
+        await pipeline(createReadStream(path), this.res);
+      } catch (error) {
+        if (this.res.destroyed && !this.res.writableFinished) {
+          this.disconnected = true;
+          throw new ClientDisconnectedError();
+        }
+        throw error;
+      }
+    }
+    this.finishRequest();
+  }
+
+  /** After the response: drop request bytes the app never read, so the connection can carry the next request. */
+  private finishRequest(): void {
+    if (this.hasBody && !this.req.readableEnded) this.req.resume();
+  }
+
+  private sendInternalError(): void {
+    const res = this.res;
+    if (this.headersWritten || res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    this.responseStarted = true;
+    this.responseComplete = true;
+    this.wake();
+    res.writeHead(500, INTERNAL_ERROR_HEADERS);
+    res.end(this.scope.method === 'HEAD' ? undefined : INTERNAL_ERROR_BODY);
+    this.finishRequest();
+  }
+
+  /** Closes the connection mid-response, flushing what was already written (uvicorn's `transport.close()`). */
+  private closeConnection(): void {
+    const socket = this.res.socket;
+    this.disconnected = true;
+    this.wake();
+    if (socket === null || socket.destroyed) {
+      this.res.destroy();
+      return;
+    }
+    socket.end();
+    socket.once('finish', () => socket.destroy());
+  }
+
+  /** The app returned mid-response: finish a chunked body cleanly, but never lie about a declared length. */
+  private endIncomplete(): void {
+    const declaredShort = this.declaredLength >= 0 && this.remainingLength > 0 && this.scope.method !== 'HEAD';
+    if (declaredShort || (this.expectsTrailers && this.trailers === null)) {
+      this.closeConnection();
+      return;
+    }
+    if (!this.headersWritten) this.writeHead(bodiless(this.status) || this.scope.method === 'HEAD' ? -1 : 0);
+    this.responseComplete = true;
+    this.wake();
+    this.res.end();
+    this.finishRequest();
+  }
+}
+
+/** Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5). */
+function bodiless(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
+function latin1(value: unknown, what: 'name' | 'value'): string {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+  if (typeof value === 'number' && what === 'value') return String(value);
+  throw new InvalidMessageError(`Response header ${what} must be a latin-1 string, got ${typeof value}.`);
+}

@@ -1,0 +1,54 @@
+/**
+ * Responses the server writes itself, never reaching the app: 400/431/408 for
+ * requests node's parser rejects, and 503 beyond `limitConcurrency`.
+ */
+import type { Duplex } from 'node:stream';
+import type { Logger } from '../logging';
+import type { ASGIApp } from '../types';
+
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request header fields too large.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout.'],
+};
+const BAD_REQUEST: [number, string, string] = [400, 'Bad Request', 'Invalid HTTP request received.'];
+
+/**
+ * Answers a request node's HTTP parser rejected (node's `clientError`): a
+ * complete `HTTP/1.1 4xx` response with a short text body, then the
+ * connection is closed. Nothing is written over a response already under way.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Duplex, logger: Logger): void {
+  const inFlight = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || error.code === 'EPIPE' || !socket.writable || inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const [status, phrase, message] = CLIENT_ERRORS[error.code ?? ''] ?? BAD_REQUEST;
+  if (status === 400) logger.warning('Invalid HTTP request received.');
+  else if (status === 431) logger.warning('Request header fields too large.');
+  const body = Buffer.from(message);
+  socket.end(
+    `HTTP/1.1 ${status} ${phrase}\r\n` +
+      'content-type: text/plain; charset=utf-8\r\n' +
+      `content-length: ${body.length}\r\n` +
+      'connection: close\r\n\r\n' +
+      message,
+  );
+  socket.once('finish', () => socket.destroy());
+}
+
+const UNAVAILABLE_BODY = Buffer.from('Service Unavailable');
+
+/** The app run instead of the user's when the concurrency limit is exceeded (uvicorn's `service_unavailable`). */
+export const serviceUnavailable: ASGIApp = async (_scope, _receive, send) => {
+  await send({
+    type: 'http.response.start',
+    status: 503,
+    headers: [
+      ['content-type', 'text/plain; charset=utf-8'],
+      ['content-length', '19'],
+      ['connection', 'close'],
+    ],
+  });
+  await send({ type: 'http.response.body', body: UNAVAILABLE_BODY, more_body: false });
+};

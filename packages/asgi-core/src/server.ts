@@ -1,0 +1,387 @@
+/**
+ * The ASGI server on node:http (uvicorn's `Server` + protocol classes): HTTP/1.1
+ * keep-alive and pipelining from node, an explicit cycle per request, WebSocket
+ * upgrades, lifespan, limits, timeouts and graceful shutdown.
+ */
+import { createServer, type IncomingMessage, type Server as HTTPServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+import { resolveConfig, type ResolvedConfig, type ServerOptions } from './config';
+import { BindError } from './errors';
+import { ASGIRequest, ASGIResponse, HTTPCycle, type CycleHost } from './internal/http-cycle';
+import { ASGI_INFO, decodePath, localAddress, remoteAddress, splitTarget } from './internal/scope';
+import { answerClientError, serviceUnavailable } from './internal/responses';
+import { createWebSocketServer, isValidHandshake, WebSocketConnection, writeRawResponse, type WebSocketHost } from './internal/websocket';
+import { Lifespan } from './lifespan';
+import type { Logger } from './logging';
+import { ProxyHeadersMiddleware } from './middleware/proxy-headers';
+import type { Address, ASGIApp, Extensions, Header, HTTPScope, WebSocketScope } from './types';
+
+/** A running server, as returned by {@link serve}. */
+export interface ServerHandle {
+  /** The bound address: `{ address, family, port }`, or the unix socket path. */
+  readonly address: AddressInfo | string;
+  /** `http://host:port` (or `http+unix://...` for a unix socket). */
+  readonly url: string;
+  /** The underlying server object. */
+  readonly server: Server;
+  /** Graceful shutdown: stop accepting, finish in-flight requests, run lifespan shutdown. */
+  close(): Promise<void>;
+  /** Resolves once the server has shut down (by `close()`, a signal or `limitMaxRequests`). */
+  readonly closed: Promise<void>;
+}
+
+const HTTP_EXTENSIONS: Extensions = Object.freeze({
+  'http.response.trailers': Object.freeze({}) as Record<string, never>,
+  'http.response.pathsend': Object.freeze({}) as Record<string, never>,
+}) as Extensions;
+const WEBSOCKET_EXTENSIONS: Extensions = Object.freeze({
+  'websocket.http.response': Object.freeze({}) as Record<string, never>,
+}) as Extensions;
+
+const kAddresses = Symbol('asgi-core.addresses');
+type TrackedSocket = Socket & { [kAddresses]?: [Address | null, Address | null] };
+
+/**
+ * Runs an ASGI app over HTTP/1.1 and WebSocket.
+ *
+ * @example
+ * const server = new Server(app, { port: 0 });
+ * await server.start();
+ * // ...
+ * await server.close();
+ */
+export class Server implements CycleHost, WebSocketHost {
+  /** Options with defaults applied. */
+  readonly config: ResolvedConfig;
+  /** The server's logger. */
+  readonly logger: Logger;
+  /** The app's lifespan (its `state` is copied into every scope). */
+  readonly lifespan: Lifespan;
+  /** The ws server (noServer mode) that performs accepted upgrades. */
+  readonly wss: WebSocketServer;
+  /** True once graceful shutdown began. */
+  shuttingDown = false;
+  /** Requests answered so far. */
+  totalRequests = 0;
+  /** Resolves when shutdown completed. */
+  readonly closed: Promise<void>;
+
+  readonly pingInterval: number;
+  readonly pingTimeout: number;
+
+  private readonly app: ASGIApp;
+  private readonly http: HTTPServer<typeof ASGIRequest, typeof ASGIResponse>;
+  private readonly cycles = new Set<HTTPCycle>();
+  private readonly websockets = new Set<WebSocketConnection>();
+  private connections = 0;
+  private closing: Promise<void> | null = null;
+  private started = false;
+  private markClosed: () => void = () => {};
+  private idleWaiter: (() => void) | null = null;
+  private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
+
+  constructor(app: ASGIApp, options: ServerOptions = {}) {
+    this.config = resolveConfig(options);
+    this.logger = this.config.logger;
+    this.app = this.config.proxyHeaders ? ProxyHeadersMiddleware(app, { trustedHosts: this.config.forwardedAllowIps }) : app;
+    this.lifespan = new Lifespan(app, this.config.lifespan, this.logger);
+    this.pingInterval = this.config.wsPingInterval;
+    this.pingTimeout = this.config.wsPingTimeout;
+    this.wss = createWebSocketServer({ maxPayload: this.config.wsMaxSize, perMessageDeflate: this.config.wsPerMessageDeflate });
+    this.closed = new Promise((resolve) => (this.markClosed = resolve));
+    this.http = createServer({
+      IncomingMessage: ASGIRequest,
+      ServerResponse: ASGIResponse,
+      maxHeaderSize: this.config.maxHeaderSize,
+      keepAliveTimeout: this.config.timeoutKeepAlive * 1000,
+      headersTimeout: this.config.timeoutHeaders * 1000,
+      requestTimeout: 0, // uvicorn has no whole-request deadline; slow uploads are fine
+      connectionsCheckingInterval: Math.min(1000, this.config.timeoutHeaders * 1000),
+    });
+    this.http.on('request', (req: ASGIRequest, res: ASGIResponse) => this.handleRequest(req, res, false));
+    this.http.on('checkContinue', (req: ASGIRequest, res: ASGIResponse) => this.handleRequest(req, res, true));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+    this.http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket, this.logger));
+    this.http.on('connection', (socket: Socket) => this.trackConnection(socket));
+  }
+
+  /** The bound address (after {@link start}). */
+  get address(): AddressInfo | string {
+    const address = this.http.address();
+    if (address === null) throw new Error('Server is not listening: call start() first.');
+    return address;
+  }
+
+  /** The base URL of the listening server. */
+  get url(): string {
+    const address = this.address;
+    if (typeof address === 'string') return `http+unix://${encodeURIComponent(address)}`;
+    const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    return `http://${host}:${address.port}`;
+  }
+
+  /** Number of requests and websocket sessions in progress. */
+  get inFlight(): number {
+    return this.cycles.size + this.websockets.size;
+  }
+
+  /**
+   * Runs lifespan startup, then listens. Rejects with `LifespanStartupError`
+   * (nothing bound) or `BindError` (lifespan shutdown already run).
+   */
+  async start(): Promise<void> {
+    if (this.started) throw new Error('Server already started.');
+    this.started = true;
+    this.logger.info(`Started server process [${process.pid}]`);
+    await this.lifespan.startup();
+    const config = this.config;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        this.http.once('error', reject);
+        const done = () => {
+          this.http.removeListener('error', reject);
+          resolve();
+        };
+        if (config.uds !== null) this.http.listen(config.uds, done);
+        else this.http.listen(config.port, config.host, done);
+      });
+    } catch (error) {
+      const where = config.uds ?? `${config.host}:${config.port}`;
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+      this.logger.error(`Could not bind to ${where}: ${reason}`);
+      await this.lifespan.shutdown();
+      this.markClosed();
+      throw new BindError(where, code ? `${reason} (${code})` : reason, { cause: error });
+    }
+    this.logger.info(
+      config.uds !== null
+        ? `asgi-core running on unix socket ${config.uds} (Press CTRL+C to quit)`
+        : `asgi-core running on ${this.url} (Press CTRL+C to quit)`,
+    );
+    if (config.handleSignals) this.installSignalHandlers();
+  }
+
+  /**
+   * Graceful shutdown (uvicorn's order): stop accepting, close idle keep-alive
+   * connections, let in-flight requests finish (up to `timeoutGracefulShutdown`),
+   * close websockets with 1012, then run lifespan shutdown.
+   */
+  close(): Promise<void> {
+    if (this.closing === null) this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.shuttingDown = true;
+    this.logger.info('Shutting down');
+    const listening = this.http.listening;
+    const serverClosed = new Promise<void>((resolve) => (listening ? this.http.close(() => resolve()) : resolve()));
+    this.http.closeIdleConnections();
+    for (const connection of this.websockets) connection.shutdown();
+    if (this.inFlight > 0) this.logger.info('Waiting for connections to close. (CTRL+C to force quit)');
+    const drained = Promise.all([serverClosed, this.waitIdle()]);
+    const timeout = this.config.timeoutGracefulShutdown;
+    let timer: NodeJS.Timeout | null = null;
+    const forced = new Promise<'timeout'>((resolve) => {
+      if (timeout !== null) timer = setTimeout(() => resolve('timeout'), timeout * 1000);
+      this.forceShutdown = () => resolve('timeout');
+    });
+    const outcome = await Promise.race([drained, forced]);
+    if (timer !== null) clearTimeout(timer);
+    if (outcome === 'timeout') {
+      this.logger.error(`Cancel ${this.inFlight} running task(s), timeout graceful shutdown exceeded`);
+      for (const cycle of this.cycles) cycle.abort();
+      for (const connection of this.websockets) connection.abort();
+      this.http.closeAllConnections();
+      await serverClosed;
+    }
+    await this.lifespan.shutdown();
+    this.removeSignalHandlers();
+    this.logger.info(`Finished server process [${process.pid}]`);
+    this.markClosed();
+  }
+
+  private forceShutdown: () => void = () => {};
+
+  private waitIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.idleWaiter = resolve));
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiter !== null && this.inFlight === 0) {
+      const resolve = this.idleWaiter;
+      this.idleWaiter = null;
+      resolve();
+    }
+  }
+
+  private installSignalHandlers(): void {
+    this.signalHandler = (signal) => {
+      if (this.closing !== null) {
+        if (signal === 'SIGINT') this.forceShutdown(); // a second Ctrl+C: stop waiting
+        return;
+      }
+      void this.close();
+    };
+    process.on('SIGINT', this.signalHandler);
+    process.on('SIGTERM', this.signalHandler);
+  }
+
+  private removeSignalHandlers(): void {
+    if (this.signalHandler === null) return;
+    process.removeListener('SIGINT', this.signalHandler);
+    process.removeListener('SIGTERM', this.signalHandler);
+    this.signalHandler = null;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  private trackConnection(socket: TrackedSocket): void {
+    this.connections++;
+    socket.once('close', () => this.connections--);
+  }
+
+  private addresses(socket: TrackedSocket): [Address | null, Address | null] {
+    return (socket[kAddresses] ??= [remoteAddress(socket), localAddress(socket, this.config.uds)]);
+  }
+
+  private handleRequest(req: ASGIRequest, res: ASGIResponse, expectContinue: boolean): void {
+    const raw = req.rawHeaders;
+    const headers: Header[] = new Array(raw.length >> 1);
+    let hasBody = false;
+    for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
+      const name = raw[i].toLowerCase();
+      const value = raw[i + 1];
+      headers[j] = [name, value];
+      if (name === 'content-length') hasBody = value !== '0';
+      else if (name === 'transfer-encoding') hasBody = true;
+    }
+    const target = splitTarget(req.url ?? '/');
+    const socket = req.socket as TrackedSocket;
+    const [client, server] = this.addresses(socket);
+    const scope: HTTPScope = {
+      type: 'http',
+      asgi: ASGI_INFO,
+      http_version: req.httpVersion === '1.0' ? '1.0' : '1.1',
+      method: req.method as string,
+      scheme: 'http',
+      path: decodePath(target.rawPath),
+      raw_path: target.rawPath,
+      query_string: target.query,
+      root_path: this.config.rootPath,
+      headers,
+      client,
+      server,
+      state: { ...this.lifespan.state },
+      extensions: HTTP_EXTENSIONS,
+    };
+    const cycle = new HTTPCycle(scope, req, res, this, hasBody, expectContinue);
+    this.cycles.add(cycle);
+    const limit = this.config.limitConcurrency;
+    if (limit !== null && (this.connections > limit || this.cycles.size > limit)) {
+      this.logger.warning('Exceeded concurrency limit.');
+      void cycle.run(serviceUnavailable);
+    } else {
+      void cycle.run(this.app);
+    }
+  }
+
+  /** Called by each cycle when its app settled. */
+  cycleDone(cycle: HTTPCycle): void {
+    this.cycles.delete(cycle);
+    this.totalRequests++;
+    const max = this.config.limitMaxRequests;
+    if (max !== null && this.totalRequests >= max && this.closing === null) {
+      this.logger.info(`Maximum request limit of ${max} exceeded. Terminating process.`);
+      void this.close();
+    }
+    if (this.shuttingDown) {
+      // The response may still be flushing: close its connection once node is done with it.
+      const res = cycle.res;
+      if (res.writableFinished || res.destroyed) setImmediate(() => this.http.closeIdleConnections());
+      else res.once('finish', () => setImmediate(() => this.http.closeIdleConnections()));
+      this.checkIdle();
+    }
+  }
+
+  // --------------------------------------------------------------- websocket
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const upgrade = req.headers.upgrade;
+    if (typeof upgrade !== 'string' || upgrade.toLowerCase() !== 'websocket') {
+      this.logger.warning('Unsupported upgrade request.');
+      writeRawResponse(socket, 400, ['content-type', 'text/plain; charset=utf-8'], Buffer.from('Unsupported upgrade request.'));
+      return;
+    }
+    if (!isValidHandshake(req)) {
+      this.logger.warning('Invalid WebSocket handshake.');
+      writeRawResponse(socket, 400, ['content-type', 'text/plain; charset=utf-8'], Buffer.from('Invalid WebSocket handshake.'));
+      return;
+    }
+    if (this.shuttingDown) {
+      writeRawResponse(socket, 503, ['content-type', 'text/plain; charset=utf-8'], Buffer.from('Service Unavailable'));
+      return;
+    }
+    const raw = req.rawHeaders;
+    const headers: Header[] = new Array(raw.length >> 1);
+    const subprotocols: string[] = [];
+    for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
+      const name = raw[i].toLowerCase();
+      headers[j] = [name, raw[i + 1]];
+      if (name === 'sec-websocket-protocol') {
+        for (const token of raw[i + 1].split(',')) if (token.trim()) subprotocols.push(token.trim());
+      }
+    }
+    const target = splitTarget(req.url ?? '/');
+    const [client, server] = this.addresses(socket as TrackedSocket);
+    const scope: WebSocketScope = {
+      type: 'websocket',
+      asgi: ASGI_INFO,
+      http_version: req.httpVersion === '1.0' ? '1.0' : '1.1',
+      scheme: 'ws',
+      path: decodePath(target.rawPath),
+      raw_path: target.rawPath,
+      query_string: target.query,
+      root_path: this.config.rootPath,
+      headers,
+      client,
+      server,
+      subprotocols,
+      state: { ...this.lifespan.state },
+      extensions: WEBSOCKET_EXTENSIONS,
+    };
+    const connection = new WebSocketConnection(scope, req, socket, head, this);
+    this.websockets.add(connection);
+    void connection.run(this.app);
+  }
+
+  /** Called by each websocket connection when its app settled. */
+  websocketDone(connection: WebSocketConnection): void {
+    this.websockets.delete(connection);
+    this.checkIdle();
+  }
+}
+
+/**
+ * Starts a server for `app` (lifespan startup, then listen) and returns its handle.
+ *
+ * @example
+ * const handle = await serve(app, { port: 0 });
+ * console.log(handle.url);
+ * await handle.close();
+ */
+export async function serve(app: ASGIApp, options: ServerOptions = {}): Promise<ServerHandle> {
+  const server = new Server(app, options);
+  await server.start();
+  return {
+    address: server.address,
+    url: server.url,
+    server,
+    close: () => server.close(),
+    closed: server.closed,
+  };
+}
