@@ -1,0 +1,62 @@
+// Starlette's wrap_app_handling_exceptions: runs an endpoint and turns a raised error
+// into the response of the registered handler (looked up by status, then along the
+// error's prototype chain, as Python's MRO walk).
+import type { ASGIApp, Receive, Scope, Send, SendMessage } from 'asgi-core';
+import { toASGIApp } from '../asgi';
+import { ResponseProtocolError } from '../errors';
+import { HTTPException } from '../exceptions';
+import type { HTTPConnection } from '../requests';
+
+/** An exception handler: returns the response to send (or nothing, for websockets). */
+export type ExceptionHandler = (conn: any, exc: any) => unknown;
+
+/** Handlers by error class, and by HTTP status code. */
+export interface HandlerTables {
+  byClass: Map<Function, ExceptionHandler>;
+  byStatus: Map<number, ExceptionHandler>;
+}
+
+/** The scope key the ExceptionMiddleware stores its tables under. */
+export const HANDLERS_KEY = 'starlette.exception_handlers';
+
+/** The handler registered for the class of `exc` or its nearest ancestor. */
+export function lookupHandler(byClass: Map<Function, ExceptionHandler>, exc: unknown): ExceptionHandler | undefined {
+  if (exc === null || typeof exc !== 'object') return undefined;
+  for (let cls = (exc as object).constructor; typeof cls === 'function' && cls !== Function.prototype; cls = Object.getPrototypeOf(cls)) {
+    const handler = byClass.get(cls);
+    if (handler !== undefined) return handler;
+  }
+  return undefined;
+}
+
+/** Sends whatever a handler returned: a Response (any ASGI app), or nothing. */
+export async function sendHandlerResult(result: unknown, scope: Scope, receive: Receive, send: Send): Promise<void> {
+  if (result === undefined || result === null) return;
+  await toASGIApp(result as ASGIApp)(scope, receive, send);
+}
+
+/** Runs `app` for `conn`; errors with a registered handler become that handler's response. */
+export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection, scope: Scope, receive: Receive, send: Send): Promise<void> {
+  const tables = scope[HANDLERS_KEY] as HandlerTables | undefined;
+  if (tables === undefined) {
+    await app(scope, receive, send);
+    return;
+  }
+  let started = false;
+  const sender = (message: SendMessage): Promise<void> => {
+    if (message.type === 'http.response.start') started = true;
+    return send(message);
+  };
+  try {
+    await app(scope, receive, sender);
+  } catch (exc) {
+    let handler: ExceptionHandler | undefined;
+    if (exc instanceof HTTPException) handler = tables.byStatus.get(exc.statusCode);
+    handler ??= lookupHandler(tables.byClass, exc);
+    if (handler === undefined) throw exc;
+    if (started) {
+      throw new ResponseProtocolError('Caught handled exception, but response already started.');
+    }
+    await sendHandlerResult(await handler(conn, exc), scope, receive, sender);
+  }
+}

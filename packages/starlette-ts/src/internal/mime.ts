@@ -1,0 +1,90 @@
+/**
+ * A compact extension -> media type map for FileResponse and StaticFiles,
+ * following Python's `mimetypes` defaults where they are current.
+ */
+import { extname } from 'node:path';
+
+const TYPES: Record<string, string> = {
+  // text
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.css': 'text/css',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.cjs': 'text/javascript',
+  '.txt': 'text/plain',
+  '.text': 'text/plain',
+  '.log': 'text/plain',
+  '.csv': 'text/csv',
+  '.tsv': 'text/tab-separated-values',
+  '.md': 'text/markdown',
+  '.markdown': 'text/markdown',
+  '.xml': 'text/xml',
+  '.ics': 'text/calendar',
+  '.vtt': 'text/vtt',
+  // application
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.jsonld': 'application/ld+json',
+  '.webmanifest': 'application/manifest+json',
+  '.yaml': 'application/yaml',
+  '.yml': 'application/yaml',
+  '.pdf': 'application/pdf',
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.tgz': 'application/gzip',
+  '.tar': 'application/x-tar',
+  '.bz2': 'application/x-bzip2',
+  '.7z': 'application/x-7z-compressed',
+  '.wasm': 'application/wasm',
+  '.xhtml': 'application/xhtml+xml',
+  '.rss': 'application/rss+xml',
+  '.atom': 'application/atom+xml',
+  '.rtf': 'application/rtf',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.xls': 'application/vnd.ms-excel',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ppt': 'application/vnd.ms-powerpoint',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.epub': 'application/epub+zip',
+  '.sql': 'application/sql',
+  '.bin': 'application/octet-stream',
+  // images
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.avif': 'image/avif',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/vnd.microsoft.icon',
+  '.bmp': 'image/bmp',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  // fonts
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.otf': 'font/otf',
+  // audio / video
+  '.mp3': 'audio/mpeg',
+  '.wav': 'audio/x-wav',
+  '.ogg': 'audio/ogg',
+  '.oga': 'audio/ogg',
+  '.flac': 'audio/flac',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.mp4': 'video/mp4',
+  '.m4v': 'video/mp4',
+  '.webm': 'video/webm',
+  '.ogv': 'video/ogg',
+  '.mov': 'video/quicktime',
+  '.avi': 'video/x-msvideo',
+  '.mpeg': 'video/mpeg',
+};
+
+/** The media type for a file name by its extension (case-insensitive), or null when unknown. */
+export function guessMediaType(path: string): string | null {
+  return TYPES[extname(path).toLowerCase()] ?? null;
+}

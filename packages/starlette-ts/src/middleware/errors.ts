@@ -1,0 +1,91 @@
+/**
+ * ServerErrorMiddleware, as Starlette's: the outermost middleware. An unhandled error
+ * becomes a 500 (a plain "Internal Server Error", a handler's response, or a debug page
+ * with the stack) when the response has not started; it is then re-raised so the
+ * server logs it.
+ */
+import type { ASGIApp, Receive, Scope, Send, SendMessage } from 'asgi-core';
+import { ASGIObject } from '../asgi';
+import type { ExceptionHandler } from '../internal/exception-handler';
+import { sendHandlerResult } from '../internal/exception-handler';
+import { Request } from '../requests';
+import { HTMLResponse, PlainTextResponse, type Response } from '../responses';
+
+/** Options of {@link ServerErrorMiddleware}. */
+export interface ServerErrorMiddlewareOptions {
+  /** Custom 500 handler `(request, error) => Response` (registered for 500 or Error on the app). */
+  handler?: ExceptionHandler | null;
+  /** Answer with the stack (HTML for browsers, text otherwise). */
+  debug?: boolean;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+}
+
+function describe(error: unknown): { title: string; stack: string } {
+  if (error instanceof Error) return { title: `${error.name}: ${error.message}`, stack: error.stack ?? `${error.name}: ${error.message}` };
+  return { title: `Non-error thrown: ${String(error)}`, stack: String(error) };
+}
+
+/**
+ * The outermost middleware: catches everything the app did not handle.
+ */
+export class ServerErrorMiddleware extends ASGIObject {
+  /** The wrapped app. */
+  readonly app: ASGIApp;
+  /** Whether debug pages are on. */
+  readonly debug: boolean;
+  /** The custom 500 handler, if any. */
+  readonly handler: ExceptionHandler | null;
+
+  constructor(app: ASGIApp, options: ServerErrorMiddlewareOptions = {}) {
+    super();
+    this.app = app;
+    this.debug = options.debug ?? false;
+    this.handler = options.handler ?? null;
+  }
+
+  async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    if (scope.type !== 'http') {
+      await this.app(scope, receive, send);
+      return;
+    }
+    let started = false;
+    const sender = (message: SendMessage): Promise<void> => {
+      if (message.type === 'http.response.start') started = true;
+      return send(message);
+    };
+    try {
+      await this.app(scope, receive, sender);
+    } catch (error) {
+      const request = new Request(scope);
+      if (!started) {
+        if (this.debug) await this.debugResponse(request, error)(scope, receive, send);
+        else if (this.handler === null) await this.errorResponse(request, error)(scope, receive, send);
+        else await sendHandlerResult(await this.handler(request, error), scope, receive, send);
+      }
+      // Re-raise so the server (and TestClient) see it, as Starlette does.
+      throw error;
+    }
+  }
+
+  /** The debug response: an HTML page for browsers (Accept: text/html), the stack as text otherwise. */
+  debugResponse(request: Request, error: unknown): Response {
+    const { title, stack } = describe(error);
+    if ((request.headers.get('accept') ?? '').includes('text/html')) {
+      const html =
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Starlette Debugger</title>' +
+        '<style>body{font-family:system-ui,sans-serif;margin:2em}pre{background:#f6f6f6;padding:1em;overflow:auto}</style>' +
+        `</head><body><h1>500 Server Error</h1><h2>${escapeHtml(title)}</h2>` +
+        `<div class="traceback"><p class="title">Traceback</p><pre>${escapeHtml(stack)}</pre></div></body></html>`;
+      return new HTMLResponse(html, { status: 500 });
+    }
+    return new PlainTextResponse(stack, { status: 500 });
+  }
+
+  /** The production response: a plain "Internal Server Error". */
+  errorResponse(_request: Request, _error: unknown): Response {
+    return new PlainTextResponse('Internal Server Error', { status: 500 });
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The Router, as Starlette's `starlette.routing.Router`: tries each route in order,
+ * falls back to a PARTIAL match (405), a slash redirect, then the default app (404).
+ */
+import type { ASGIApp, HTTPScope, LifespanScope, Receive, Scope, Send } from 'asgi-core';
+import { ASGIObject, type ASGIAppLike, toASGIApp } from './asgi';
+import { NoMatchFound } from './errors';
+import { HTTPException } from './exceptions';
+import { getRoutePath } from './internal/paths';
+import { type Lifespan, runLifespan } from './lifespan';
+import { buildStack, type Middleware } from './middleware/index';
+import { PlainTextResponse, RedirectResponse } from './responses';
+import {
+  type BaseRoute,
+  type Endpoint,
+  Host,
+  Match,
+  Mount,
+  Route,
+  type RouteOptions,
+  WebSocketRoute,
+  type WebSocketEndpoint,
+} from './routing';
+import { URL, type URLPath } from './url';
+import { WebSocketClose } from './websockets';
+
+/** Options of {@link Router}. */
+export interface RouterOptions {
+  /** The routes, tried in order. */
+  routes?: BaseRoute[];
+  /** Redirect (307) `/path/` to `/path` and back when only the twin exists (default true). */
+  redirectSlashes?: boolean;
+  /** The app for unmatched requests (default: 404 / websocket close). */
+  defaultApp?: ASGIAppLike;
+  /** Alias of `defaultApp` (Starlette's `default`). */
+  default?: ASGIAppLike;
+  /** Startup/shutdown: `async function* (app) { ...; yield state; ... }`. */
+  lifespan?: Lifespan;
+  /** Middleware wrapping the whole router. */
+  middleware?: Middleware[];
+}
+
+/**
+ * A list of routes as one ASGI app.
+ *
+ * @example
+ * const router = new Router({ routes: [new Route('/', home)], redirectSlashes: true });
+ */
+export class Router extends ASGIObject {
+  /** The routes, tried in order; append to add more. */
+  readonly routes: BaseRoute[];
+  /** Whether slash redirects are on. */
+  redirectSlashes: boolean;
+  /** The app for unmatched requests. */
+  readonly defaultApp: ASGIApp;
+  /** The lifespan, if any. */
+  readonly lifespanContext: Lifespan | undefined;
+  private readonly middlewareStack: ASGIApp;
+
+  constructor(options: RouterOptions = {}) {
+    super();
+    this.routes = [...(options.routes ?? [])];
+    this.redirectSlashes = options.redirectSlashes ?? true;
+    const fallback = options.defaultApp ?? options.default;
+    this.defaultApp = fallback !== undefined ? toASGIApp(fallback) : (scope, receive, send) => this.notFound(scope, receive, send);
+    this.lifespanContext = options.lifespan;
+    this.middlewareStack = buildStack((scope, receive, send) => this.app(scope, receive, send), options.middleware);
+  }
+
+  /** The default 404: raises HTTPException inside a Starlette app (so handlers apply), else answers directly. */
+  async notFound(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    if (scope.type === 'websocket') {
+      await new WebSocketClose()(scope, receive, send);
+      return;
+    }
+    if ('app' in scope) throw new HTTPException(404);
+    await new PlainTextResponse('Not Found', { status: 404 })(scope, receive, send);
+  }
+
+  /** The path of the route named `name`; nested names are `mount:child`. Throws NoMatchFound. */
+  urlPathFor(name: string, params: Record<string, unknown> = {}): URLPath {
+    for (const route of this.routes) {
+      try {
+        return route.urlPathFor(name, params);
+      } catch (error) {
+        if (!(error instanceof NoMatchFound)) throw error;
+      }
+    }
+    throw new NoMatchFound(name, params);
+  }
+
+  /** Runs the lifespan conversation. */
+  async lifespan(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    await runLifespan(this.lifespanContext, scope as LifespanScope, receive, send);
+  }
+
+  async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    await this.middlewareStack(scope, receive, send);
+  }
+
+  /** The routing itself (inside the router's own middleware). */
+  async app(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    if (scope.router === undefined) scope.router = this;
+    if (scope.type === 'lifespan') {
+      await this.lifespan(scope, receive, send);
+      return;
+    }
+    let partial: BaseRoute | undefined;
+    let partialScope: Record<string, unknown> | undefined;
+    const routes = this.routes;
+    for (let i = 0; i < routes.length; i++) {
+      const route = routes[i];
+      const result = route.matches(scope); // indexed, not destructured: no iterator on the hot path
+      const match = result[0];
+      if (match === Match.FULL) {
+        Object.assign(scope, result[1]);
+        await route.handle(scope, receive, send);
+        return;
+      }
+      if (match === Match.PARTIAL && partial === undefined) {
+        partial = route;
+        partialScope = result[1];
+      }
+    }
+    if (partial !== undefined) {
+      Object.assign(scope, partialScope);
+      await partial.handle(scope, receive, send);
+      return;
+    }
+    const routePath = getRoutePath(scope);
+    if (scope.type === 'http' && this.redirectSlashes && routePath !== '/') {
+      const path = routePath.endsWith('/') ? scope.path.replace(/\/+$/, '') : scope.path + '/';
+      const redirectScope: HTTPScope = { ...scope, path };
+      for (const route of routes) {
+        if (route.matches(redirectScope)[0] !== Match.NONE) {
+          const url = new URL({ scope: redirectScope });
+          await new RedirectResponse(url.toString())(scope, receive, send);
+          return;
+        }
+      }
+    }
+    await this.defaultApp(scope, receive, send);
+  }
+
+  /** Appends a Mount. */
+  mount(path: string, app: ASGIAppLike, name?: string | null): void {
+    this.routes.push(new Mount(path, { app, name }));
+  }
+
+  /** Appends a Host route. */
+  host(host: string, app: ASGIAppLike, name?: string | null): void {
+    this.routes.push(new Host(host, { app, name }));
+  }
+
+  /** Appends a Route. */
+  addRoute(path: string, endpoint: Endpoint, options?: RouteOptions): void;
+  addRoute(path: string, endpoint: ASGIAppLike, options?: RouteOptions): void;
+  addRoute(path: string, endpoint: Endpoint | ASGIAppLike, options: RouteOptions = {}): void {
+    this.routes.push(new Route(path, endpoint, options));
+  }
+
+  /** Appends a WebSocketRoute. */
+  addWebsocketRoute(path: string, endpoint: WebSocketEndpoint, options?: { name?: string | null }): void;
+  addWebsocketRoute(path: string, endpoint: ASGIAppLike, options?: { name?: string | null }): void;
+  addWebsocketRoute(path: string, endpoint: WebSocketEndpoint | ASGIAppLike, options: { name?: string | null } = {}): void {
+    this.routes.push(new WebSocketRoute(path, endpoint, options));
+  }
+}
