@@ -9,7 +9,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { resolveConfig, type ResolvedConfig, type ServerOptions } from './config';
 import { BindError } from './errors';
-import { ASGIRequest, ASGIResponse, HTTPCycle, type CycleHost } from './internal/http-cycle';
+import { HTTPCycle, type CycleHost } from './internal/http-cycle';
+import { ASGIRequest, ASGIResponse } from './internal/node-objects';
 import { ASGI_INFO, decodePath, localAddress, remoteAddress, splitTarget } from './internal/scope';
 import { answerClientError, serviceUnavailable } from './internal/responses';
 import { createWebSocketServer, isValidHandshake, WebSocketConnection, writeRawResponse, type WebSocketHost } from './internal/websocket';
@@ -269,8 +270,8 @@ export class Server implements CycleHost, WebSocketHost {
       http_version: req.httpVersion === '1.0' ? '1.0' : '1.1',
       method: req.method as string,
       scheme: 'http',
-      path: decodePath(target.rawPath),
-      raw_path: target.rawPath,
+      path: this.config.rootPath + decodePath(target.rawPath),
+      raw_path: this.config.rootPath + target.rawPath,
       query_string: target.query,
       root_path: this.config.rootPath,
       headers,
@@ -343,8 +344,8 @@ export class Server implements CycleHost, WebSocketHost {
       asgi: ASGI_INFO,
       http_version: req.httpVersion === '1.0' ? '1.0' : '1.1',
       scheme: 'ws',
-      path: decodePath(target.rawPath),
-      raw_path: target.rawPath,
+      path: this.config.rootPath + decodePath(target.rawPath),
+      raw_path: this.config.rootPath + target.rawPath,
       query_string: target.query,
       root_path: this.config.rootPath,
       headers,

@@ -32,9 +32,12 @@ export interface Extensions {
 interface ConnectionScope {
   asgi: ASGIInfo;
   http_version: '1.0' | '1.1' | '2';
-  /** The decoded path (percent-escapes resolved, UTF-8), without `root_path`. */
+  /**
+   * The decoded path (percent-escapes resolved, UTF-8). It starts with `root_path`, as
+   * uvicorn >= 0.26 sends it; routers match on the part after `root_path`.
+   */
   path: string;
-  /** The path as it came on the wire (latin-1), undecoded, without the query. */
+  /** The path as it came on the wire (latin-1), undecoded, without the query, after `root_path`. */
   raw_path: string;
   /** Everything after `?`, undecoded (latin-1). */
   query_string: string;

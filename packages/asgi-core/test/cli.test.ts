@@ -114,7 +114,7 @@ describe('asgi-core serve <file>:<export>', () => {
     cli = spawnCli(['serve', `${join(dir, 'main.ts')}:app`, '--port', '0', '--root-path', '/api', '--no-access-log']);
     const url = await cli.waitForUrl();
     const res = await request(`${url}/x`);
-    expect(await res.body.text()).toBe('ts /api /x');
+    expect(await res.body.text()).toBe('ts /api /api/x');
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
     expect(cli.output()).not.toContain('"GET /x');

@@ -5,7 +5,7 @@ import { sendText, startServer } from './helpers';
 describe('logging', () => {
   test("access lines follow uvicorn's format: client - \"METHOD path?query HTTP/x\" status phrase", async () => {
     const server = await startServer(async (scope, _receive, send) => {
-      if (scope.type === 'http') await sendText(send, scope.path === '/missing' ? 404 : 200, 'x');
+      if (scope.type === 'http') await sendText(send, scope.path === '/api/missing' ? 404 : 200, 'x');
     }, { rootPath: '/api' });
     try {
       await (await request(`${server.url}/caf%C3%A9 x?q=1&r=%20`)).body.text();

@@ -19,10 +19,10 @@ describe('HTTP scope and connection handling', () => {
   afterAll(() => server.close());
   beforeEach(() => (scopes.length = 0));
 
-  test('the scope carries every field of the spec, with the path percent-decoded and raw_path/query_string undecoded', async () => {
+  test('the scope carries every field of the spec: path percent-decoded and prefixed with root_path, raw_path/query_string undecoded', async () => {
     const res = await request(`${server.url}/caf%C3%A9/a%2Fb%20c?q=%20x&y=1`, { headers: { 'X-Custom': 'Value', 'x-dup': ['1', '2'] } });
     expect(res.statusCode).toBe(200);
-    expect(await res.body.text()).toBe('GET /café/a/b c');
+    expect(await res.body.text()).toBe('GET /api/café/a/b c');
     const scope = scopes[0];
     expect(scope).toMatchObject({
       type: 'http',
@@ -30,8 +30,8 @@ describe('HTTP scope and connection handling', () => {
       http_version: '1.1',
       method: 'GET',
       scheme: 'http',
-      path: '/café/a/b c',
-      raw_path: '/caf%C3%A9/a%2Fb%20c',
+      path: '/api/café/a/b c',
+      raw_path: '/api/caf%C3%A9/a%2Fb%20c',
       query_string: 'q=%20x&y=1',
       root_path: '/api',
       server: ['127.0.0.1', server.port],
@@ -56,21 +56,21 @@ describe('HTTP scope and connection handling', () => {
       Buffer.concat([Buffer.from('GET /bad%zz%C3 HTTP/1.1\r\nHost: x\r\nX-Latin: '), Buffer.from([0xe9]), Buffer.from('\r\nConnection: close\r\n\r\n')]),
     );
     expect(text.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
-    expect(scopes[0].raw_path).toBe('/bad%zz%C3');
-    expect(scopes[0].path).toBe('/bad%zz\uFFFD');
+    expect(scopes[0].raw_path).toBe('/api/bad%zz%C3');
+    expect(scopes[0].path).toBe('/api/bad%zz\uFFFD');
     expect(scopes[0].headers).toContainEqual(['x-latin', '\u00e9']);
   });
 
   test('an absolute-form request target yields its path and query', async () => {
     await rawExchange(server.port, 'GET http://example.com/abs/p?x=1 HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n');
-    expect(scopes[0]).toMatchObject({ path: '/abs/p', raw_path: '/abs/p', query_string: 'x=1' });
+    expect(scopes[0]).toMatchObject({ path: '/api/abs/p', raw_path: '/api/abs/p', query_string: 'x=1' });
   });
 
   test('HTTP/1.0 requests get http_version 1.0 and a closed connection', async () => {
     const { text, closed } = await rawExchange(server.port, 'GET /old HTTP/1.0\r\n\r\n');
     expect(scopes[0].http_version).toBe('1.0');
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
-    expect(text.endsWith('\r\n\r\nGET /old')).toBe(true);
+    expect(text.endsWith('\r\n\r\nGET /api/old')).toBe(true);
     expect(closed).toBe(true);
   });
 
@@ -96,12 +96,12 @@ describe('HTTP scope and connection handling', () => {
       server.port,
       'GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
     );
-    const first = text.indexOf('GET /first');
-    const second = text.indexOf('GET /second');
+    const first = text.indexOf('GET /api/first');
+    const second = text.indexOf('GET /api/second');
     expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
     expect(first).toBeGreaterThan(0);
     expect(second).toBeGreaterThan(first);
-    expect(scopes.map((scope) => scope.path)).toEqual(['/first', '/second']);
+    expect(scopes.map((scope) => scope.path)).toEqual(['/api/first', '/api/second']);
   });
 
   test('garbage bytes are answered 400 without reaching the app', async () => {

@@ -4,7 +4,6 @@
  * body backpressure and response streaming on top of node:http.
  */
 import { createReadStream, promises as fsp } from 'node:fs';
-import { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import {
   ClientDisconnectedError,
@@ -28,6 +27,8 @@ import type {
   Receive,
   Send,
 } from '../types';
+import { bodiless, INTERNAL_ERROR_BODY, INTERNAL_ERROR_HEADERS, latin1 } from './responses';
+import { onConnectionClosed, onWake, type ASGIRequest, type ASGIResponse } from './node-objects';
 import { formatClient } from './scope';
 
 /** What a cycle needs from its server. */
@@ -39,35 +40,11 @@ export interface CycleHost {
   cycleDone(cycle: HTTPCycle): void;
 }
 
-/**
- * node:http request/response classes with a slot for their cycle, declared up
- * front so every instance keeps one shape (adding a property later would
- * change the hidden class of node's own objects on the hot path).
- */
-export class ASGIRequest extends IncomingMessage {
-  cycle: HTTPCycle | null = null;
-}
-/** See {@link ASGIRequest}. */
-export class ASGIResponse extends ServerResponse<ASGIRequest> {
-  cycle: HTTPCycle | null = null;
-}
-
 const EMPTY = Buffer.alloc(0);
 const LAST_EMPTY_CHUNK: HTTPReceiveMessage = Object.freeze({ type: 'http.request', body: EMPTY, more_body: false }) as HTTPReceiveMessage;
 const RESOLVED_LAST_EMPTY_CHUNK = Promise.resolve(LAST_EMPTY_CHUNK);
 const RESOLVED = Promise.resolve();
 const DISCONNECT: HTTPReceiveMessage = Object.freeze({ type: 'http.disconnect' });
-const INTERNAL_ERROR_HEADERS = ['content-type', 'text/plain; charset=utf-8', 'content-length', '21', 'connection', 'close'];
-const INTERNAL_ERROR_BODY = Buffer.from('Internal Server Error');
-
-// Listeners are shared module functions (no closure per request): they find
-// their cycle through a symbol on the node object they are attached to.
-function onConnectionClosed(this: ASGIRequest | ASGIResponse): void {
-  this.cycle?.connectionClosed();
-}
-function onWake(this: ASGIRequest | ASGIResponse): void {
-  this.cycle?.wake();
-}
 
 /** Per-request state machine; `receive`/`send` are the ASGI callables given to the app. */
 export class HTTPCycle {
@@ -281,7 +258,7 @@ export class HTTPCycle {
     const logger = this.host.logger;
     if (logger.accessLog) {
       const scope = this.scope;
-      const path = quotePath(scope.root_path + scope.path) + (scope.query_string ? '?' + scope.query_string : '');
+      const path = quotePath(scope.path) + (scope.query_string ? '?' + scope.query_string : '');
       logger.access(formatClient(scope.client), scope.method, path, scope.http_version, status);
     }
   }
@@ -432,15 +409,4 @@ export class HTTPCycle {
     this.res.end();
     this.finishRequest();
   }
-}
-
-/** Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5). */
-function bodiless(status: number): boolean {
-  return status < 200 || status === 204 || status === 304;
-}
-
-function latin1(value: unknown, what: 'name' | 'value'): string {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
-  if (typeof value === 'number' && what === 'value') return String(value);
-  throw new InvalidMessageError(`Response header ${what} must be a latin-1 string, got ${typeof value}.`);
 }

@@ -3,6 +3,7 @@
  * requests node's parser rejects, and 503 beyond `limitConcurrency`.
  */
 import type { Duplex } from 'node:stream';
+import { InvalidMessageError } from '../errors';
 import type { Logger } from '../logging';
 import type { ASGIApp } from '../types';
 
@@ -52,3 +53,20 @@ export const serviceUnavailable: ASGIApp = async (_scope, _receive, send) => {
   });
   await send({ type: 'http.response.body', body: UNAVAILABLE_BODY, more_body: false });
 };
+
+/** The 500 the server sends when the app fails before starting its response (as uvicorn). */
+export const INTERNAL_ERROR_HEADERS = ['content-type', 'text/plain; charset=utf-8', 'content-length', '21', 'connection', 'close'];
+/** Body of that 500. */
+export const INTERNAL_ERROR_BODY = Buffer.from('Internal Server Error');
+
+/** Statuses that never carry a body (RFC 9110 sections 15.2, 15.3.5, 15.4.5). */
+export function bodiless(status: number): boolean {
+  return status < 200 || status === 204 || status === 304;
+}
+
+/** A header name/value given as bytes (or a number value) as the contract's latin-1 string. */
+export function latin1(value: unknown, what: 'name' | 'value'): string {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('latin1');
+  if (typeof value === 'number' && what === 'value') return String(value);
+  throw new InvalidMessageError(`Response header ${what} must be a latin-1 string, got ${typeof value}.`);
+}

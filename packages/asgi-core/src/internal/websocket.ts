@@ -323,7 +323,7 @@ export class WebSocketConnection {
 
   private log(outcome: string): void {
     const scope = this.scope;
-    const path = quotePath(scope.root_path + scope.path) + (scope.query_string ? '?' + scope.query_string : '');
+    const path = quotePath(scope.path) + (scope.query_string ? '?' + scope.query_string : '');
     this.host.logger.info(`${formatClient(scope.client)} - "WebSocket ${path}" ${outcome}`);
   }
 
