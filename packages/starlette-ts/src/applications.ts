@@ -51,7 +51,7 @@ export class Starlette extends ASGIObject {
   /** Application-wide state (`app.state.x = ...`). */
   readonly state: State;
   /** The router. */
-  readonly router: Router;
+  router: Router;
   /** Handlers by status code or error class. */
   readonly exceptionHandlers: Map<ExceptionHandlerKey, ExceptionHandler>;
   /** The user middleware, the first outermost. */

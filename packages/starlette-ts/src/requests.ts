@@ -9,6 +9,7 @@ import { HTTPException } from './exceptions';
 import { parseForm, type FormParseOptions } from './formparsers';
 import { Headers } from './headers';
 import { parseCookieHeader } from './internal/cookies';
+import { ReceiveChannel } from './internal/receive-channel';
 import type { FormData } from './uploads';
 import { URL } from './url';
 
@@ -165,8 +166,6 @@ export class Request extends HTTPConnection {
   private _json: unknown;
   private _hasJson = false;
   private _form: Promise<FormData> | undefined;
-  /** A receive() started by isDisconnected() that had nothing ready; the next read takes it. */
-  private _pending: Promise<ReceiveMessage> | undefined;
 
   constructor(scope: Scope, receive: Receive = emptyReceive, send: Send = emptySend) {
     super(scope);
@@ -210,10 +209,14 @@ export class Request extends HTTPConnection {
     yield EMPTY;
   }
 
+  /** The connection's shared receive channel (the StreamingResponse watches the same one). */
+  private get channel(): ReceiveChannel {
+    if (this._receive === emptyReceive) throw new Error('Receive channel has not been made available');
+    return ReceiveChannel.of(this._receive);
+  }
+
   private nextMessage(): Promise<ReceiveMessage> {
-    const pending = this._pending;
-    this._pending = undefined;
-    return pending ?? this._receive();
+    return this.channel.next();
   }
 
   /** The whole body (read once, then cached). */
@@ -272,13 +275,14 @@ export class Request extends HTTPConnection {
    */
   async isDisconnected(): Promise<boolean> {
     if (!this._isDisconnected) {
-      // JS cannot cancel a receive(): keep it pending so no body chunk is lost.
-      const pending = (this._pending ??= this._receive());
-      const message = await Promise.race([pending, new Promise<undefined>((resolve) => setImmediate(resolve, undefined))]);
-      if (message?.type === 'http.disconnect') {
-        this._isDisconnected = true;
-        this._pending = undefined;
+      // JS cannot cancel a receive(): the channel keeps what arrives (a body chunk is
+      // buffered for the body reader, not lost) and we only wait one turn of the loop.
+      const channel = this.channel;
+      if (!channel.isDisconnected) {
+        channel.poke();
+        await new Promise((resolve) => setImmediate(resolve));
       }
+      this._isDisconnected = channel.isDisconnected;
     }
     return this._isDisconnected;
   }

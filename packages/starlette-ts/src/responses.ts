@@ -9,6 +9,7 @@ import { JSONRenderError } from './errors';
 import { MutableHeaders } from './headers';
 import { type CookieOptions, serializeCookie } from './internal/cookies';
 import { quote } from './internal/quote';
+import { ReceiveChannel } from './internal/receive-channel';
 import type { URL } from './url';
 
 export type { CookieOptions } from './internal/cookies';
@@ -229,6 +230,9 @@ function iteratorOf(content: StreamContent): AsyncIterator<StreamChunk> | Iterat
  * `http.disconnect` while streaming and, when the client leaves, stops the iterator
  * (its `finally` blocks run) instead of producing for nobody.
  *
+ * The listener shares the connection's receive channel with the Request, so the
+ * iterator may itself read `request.stream()` (a streaming echo) without losing chunks.
+ *
  * @example
  * async function* numbers() { for (let i = 0; i < 3; i++) yield `${i}\n`; }
  * return new StreamingResponse(numbers(), { mediaType: 'text/plain' });
@@ -257,22 +261,17 @@ export class StreamingResponse extends Response {
     const iterator = iteratorOf(this.bodyIterator);
     const prefix = scope.type === 'websocket' ? 'websocket.' : '';
     const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
-    let finished = false;
     let disconnected = false;
     let pendingNext = false;
-    let onDisconnect!: (value: 'disconnect') => void;
-    const disconnect = new Promise<'disconnect'>((resolve) => (onDisconnect = resolve));
-    // The seed's listen_for_disconnect: drain receive() until the client goes away.
-    void (async () => {
-      while (!finished) {
-        const message = await receive();
-        if (message.type === 'http.disconnect' || message.type === 'websocket.disconnect') {
+    // The seed's listen_for_disconnect, through the connection's shared receive channel so
+    // a body still being read by the iterator is not stolen.
+    const channel = scope.type === 'http' ? ReceiveChannel.of(receive) : undefined;
+    const disconnect: Promise<'disconnect'> = channel
+      ? channel.watch().then(() => {
           disconnected = true;
-          onDisconnect('disconnect');
-          return;
-        }
-      }
-    })().catch(() => undefined);
+          return 'disconnect' as const;
+        })
+      : new Promise<'disconnect'>(() => undefined);
 
     let failed = false;
     try {
@@ -298,7 +297,7 @@ export class StreamingResponse extends Response {
       failed = true;
       throw error;
     } finally {
-      finished = true;
+      channel?.unwatch();
       if (disconnected || failed || isBodyless(scope, this.statusCode)) {
         // A pending next() keeps an async generator busy: return() then runs its finally
         // once the current step settles; do not block the response on it.

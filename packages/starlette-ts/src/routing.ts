@@ -62,7 +62,12 @@ export function requestResponse(func: Endpoint): ASGIApp {
       const response = await func(request);
       await asResponseApp(response)(innerScope, innerReceive, innerSend);
     };
-    await runHandlingExceptions(app, request, scope, receive, send);
+    try {
+      await runHandlingExceptions(app, request, scope, receive, send);
+    } finally {
+      // Uploads spooled to temp files must not outlive the request (FastAPI closes them the same way).
+      await request.close();
+    }
   };
 }
 

@@ -6,8 +6,6 @@
  * is a property and `response.json()` a method.
  */
 import { Buffer } from 'node:buffer';
-import { STATUS_CODES } from 'node:http';
-import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { ASGIApp, ReceiveMessage, SendMessage, WebSocketScope } from 'asgi-core';
 import { FormData as UndiciFormData, Response as UndiciResponse, request as undiciRequest } from 'undici';
 import { type ASGIAppLike, toASGIApp } from './asgi';
@@ -17,7 +15,10 @@ import { ASGIDispatcher } from './internal/asgi-dispatcher';
 import { CookieJar } from './internal/cookie-jar';
 import { AsyncQueue } from './internal/queue';
 import { unquote, urlencode } from './internal/quote';
-import { TestResponseLike, WebSocketTestSession } from './testclient-websocket';
+import { decodeContent, TestResponse } from './testclient-response';
+import { WebSocketTestSession } from './testclient-websocket';
+
+export { TestResponse } from './testclient-response';
 
 export { WebSocketDenialResponse, WebSocketTestSession } from './testclient-websocket';
 
@@ -63,73 +64,6 @@ export interface TestRequestOptions {
   cookies?: Record<string, string>;
   /** Overrides the client's `followRedirects`. */
   followRedirects?: boolean;
-}
-
-/** A response of the TestClient: fully read, content decoded (gzip, deflate, br) as httpx does. */
-export class TestResponse implements TestResponseLike {
-  /** Responses of the redirects followed to get here. */
-  history: TestResponse[] = [];
-
-  constructor(
-    /** The status code. */
-    readonly status: number,
-    /** Response headers, case-insensitive, multi-valued. */
-    readonly headers: Headers,
-    /** The body bytes (decoded). */
-    readonly content: Uint8Array,
-    /** The final URL. */
-    readonly url: string,
-    /** The request method. */
-    readonly method: string,
-  ) {}
-
-  /** The status code (httpx's name). */
-  get statusCode(): number {
-    return this.status;
-  }
-  /** The status phrase. */
-  get reasonPhrase(): string {
-    return STATUS_CODES[this.status] ?? '';
-  }
-  /** True for 2xx. */
-  get isSuccess(): boolean {
-    return this.status >= 200 && this.status < 300;
-  }
-  /** True for 3xx with a location. */
-  get isRedirect(): boolean {
-    return this.status >= 300 && this.status < 400 && this.headers.has('location');
-  }
-  /** The body decoded with the charset of the content type (UTF-8 by default). */
-  get text(): string {
-    const match = /charset=([^;]+)/i.exec(this.headers.get('content-type') ?? '');
-    const charset = match ? match[1].trim().replace(/^"|"$/g, '') : 'utf-8';
-    return new TextDecoder(charset).decode(this.content);
-  }
-  /** The body parsed as JSON. */
-  json<T = unknown>(): T {
-    return JSON.parse(this.text) as T;
-  }
-  /** Cookies set by this response (name -> raw value). */
-  get cookies(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const header of this.headers.getlist('set-cookie')) {
-      const pair = header.split(';')[0];
-      const eq = pair.indexOf('=');
-      if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
-    }
-    return out;
-  }
-}
-
-function decodeContent(body: Buffer, encoding: string | undefined): Buffer {
-  if (!encoding || body.length === 0) return body;
-  let out = body;
-  for (const coding of encoding.toLowerCase().split(',').map((c) => c.trim()).reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out);
-    else if (coding === 'deflate') out = inflateSync(out);
-    else if (coding === 'br') out = brotliDecompressSync(out);
-  }
-  return out;
 }
 
 function toPairs(input: Record<string, unknown> | Iterable<readonly [string, unknown]>): [string, unknown][] {

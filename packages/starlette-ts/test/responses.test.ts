@@ -5,6 +5,7 @@ import {
   JSONResponse,
   PlainTextResponse,
   RedirectResponse,
+  Request,
   Response,
   StreamingResponse,
   TestClient,
@@ -262,6 +263,47 @@ describe('StreamingResponse', () => {
   test('rejects content that is not iterable, and chunks that are not strings or bytes', async () => {
     await expect(client(new StreamingResponse(42 as never)).get('/')).rejects.toThrow('StreamingResponse content must be an async iterable');
     await expect(client(new StreamingResponse([{}] as never)).get('/')).rejects.toThrow('StreamingResponse chunks must be strings or bytes, got object');
+  });
+
+  test('the iterator can read the request body while the response streams', async () => {
+    const chunks = ['first ', 'second ', 'third'];
+    let step = 0;
+    const receive: Receive = async () => {
+      await new Promise((r) => setTimeout(r, 2));
+      if (step < chunks.length) {
+        const body = Buffer.from(chunks[step]);
+        step++;
+        return { type: 'http.request', body, more_body: step < chunks.length };
+      }
+      return new Promise(() => {}); // the client stays connected
+    };
+    const scope = { type: 'http', method: 'POST', headers: [], path: '/' } as unknown as Scope;
+    const request = new Request(scope, receive);
+    async function* echo() {
+      for await (const chunk of request.stream()) if (chunk.byteLength > 0) yield Buffer.from(chunk).toString().toUpperCase();
+    }
+    const sent: SendMessage[] = [];
+    await new StreamingResponse(echo())(scope, receive, async (m) => void sent.push(m));
+    const body = sent.filter((m) => m.type === 'http.response.body').map((m) => Buffer.from((m as { body: Uint8Array }).body).toString()).join('');
+    expect(body).toBe('FIRST SECOND THIRD');
+  });
+
+  test('an unread upload is not pulled without bound while the response streams', async () => {
+    let pulls = 0;
+    const receive: Receive = async () => {
+      pulls++;
+      return { type: 'http.request', body: Buffer.alloc(64 * 1024), more_body: true };
+    };
+    async function* slow() {
+      for (let i = 0; i < 5; i++) {
+        await new Promise((r) => setTimeout(r, 5));
+        yield 'x';
+      }
+    }
+    const scope = { type: 'http', method: 'POST', headers: [], path: '/' } as unknown as Scope;
+    await new StreamingResponse(slow())(scope, receive, async () => {});
+    // 1 MiB of buffered chunks (16 x 64 KiB), then the channel stops asking the server.
+    expect(pulls).toBe(16);
   });
 
   test('HEAD does not run the iterator', async () => {

@@ -10,6 +10,7 @@ import {
   Router,
   Starlette,
   TestClient,
+  UploadFile,
   WebSocket,
   WebSocketDisconnect,
   WebSocketRoute,
@@ -286,5 +287,27 @@ describe('WebSocketRoute', () => {
     expect(await session.receiveJson()).toEqual({ room: 'lobby' });
     await session.close();
     await expect(client.websocketConnect('/nowhere')).rejects.toEqual(new WebSocketDisconnect(1000));
+  });
+});
+
+describe('requestResponse', () => {
+  test('closes the uploaded files of a parsed form once the response is sent', async () => {
+    const uploads: UploadFile[] = [];
+    const app = new Router({
+      routes: [
+        new Route('/upload', async (request: Request) => {
+          const form = await request.form();
+          const file = form.get('file') as UploadFile;
+          uploads.push(file);
+          return new PlainTextResponse(`${file.filename}: ${(await file.read()).length}`);
+        }, { methods: ['POST'] }),
+      ],
+    });
+    const client = new TestClient(app);
+    const big = Buffer.alloc(2 * 1024 * 1024, 'x'); // above the 1 MiB spool threshold: lives in a temp file
+    const res = await client.post('/upload', { files: { file: ['big.bin', big] } });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('big.bin: 2097152');
+    await expect(uploads[0].read()).rejects.toThrow('Cannot read UploadFile "big.bin": it is closed');
   });
 });

@@ -3,6 +3,7 @@
  * driven by undici, raw `net` sockets and `ws`.
  */
 import { connect } from 'node:net';
+import { Readable } from 'node:stream';
 import { serve, type ServerHandle } from 'asgi-core';
 import { request } from 'undici';
 import WebSocketClient from 'ws';
@@ -50,6 +51,9 @@ const app = new Starlette({
     new Route('/forever', () => new StreamingResponse(ticker(), { mediaType: 'text/plain' })),
     new Route('/task', () => new PlainTextResponse('accepted', { status: 202, background: new BackgroundTask(() => void events.push('task ran')) })),
     new Route('/echo', async (r: Request) => new PlainTextResponse(Buffer.from(await r.body()).toString().toUpperCase()), { methods: ['POST'] }),
+    new Route('/stream-echo', (r: Request) => new StreamingResponse((async function* () {
+      for await (const chunk of r.stream()) if (chunk.byteLength > 0) yield Buffer.from(chunk).toString().toUpperCase();
+    })()), { methods: ['POST'] }),
     new WebSocketRoute('/ws', async (ws: WebSocket) => {
       await ws.accept();
       for await (const text of ws.iterText()) await ws.sendText(`echo: ${text}`);
@@ -124,6 +128,17 @@ test('streaming response stops the generator when the client disconnects', async
   await new Promise((r) => setTimeout(r, 50));
   expect(received.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
   expect(ticks).toBe(ticksAtCleanup);
+});
+
+test('a streaming response can echo a streamed upload chunk by chunk', async () => {
+  async function* upload() {
+    for (const part of ['alpha ', 'beta ', 'gamma']) {
+      yield Buffer.from(part);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+  const r = await request(`${handle.url}/stream-echo`, { method: 'POST', body: Readable.from(upload()) });
+  expect([r.statusCode, await r.body.text()]).toEqual([200, 'ALPHA BETA GAMMA']);
 });
 
 test('websocket echo over a real connection', async () => {
