@@ -1,0 +1,243 @@
+/**
+ * The per-route ASGI handler (FastAPI's `request_response` +
+ * `get_request_handler`): read and parse the body, solve the dependency plan,
+ * call the handler, serialise its value, then send the response, with the
+ * exits of generator dependencies run at the right moments:
+ * - `scope: 'function'` exits before the response is built and sent;
+ * - `scope: 'request'` exits after the response (and its background tasks) was sent,
+ *   or, when the request failed, before the error becomes a response, so that
+ *   a cleanup can turn it into another HTTPException.
+ * Errors leave this handler and become responses in Starlette's
+ * ExceptionMiddleware (with FastAPI's handlers installed by the app).
+ */
+import type { HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
+import { Request, Response, WebSocket } from 'starlette-ts';
+import type { CompiledParam, DependantNode } from '../dependencies/utils';
+import { isPlainJson, jsonableEncoder } from '../encoders';
+import { DependencySwallowedError, RequestValidationError, ResponseValidationError, WebSocketRequestValidationError } from '../errors';
+import { isBodyAllowedForStatusCode } from '../exception-handlers';
+import { HTTPException } from '../exceptions';
+import { NO_ERROR, unwind, type ExitEntry } from './exit-stack';
+import type { DumpOptions, Serializer } from './serialize';
+import { FAILED, solve, type SolveContext } from './solve';
+import { jsonInvalidError } from './validation-errors';
+
+/** The default `maxBodySize`: 1 MiB. */
+export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+/** Everything a route's handler needs, compiled at start-up. */
+export interface HandlerPlan {
+  dependant: DependantNode;
+  bodyParams: CompiledParam[];
+  embedBody: boolean;
+  serializer?: Serializer;
+  dumpOptions: DumpOptions;
+  statusCode?: number;
+  responseClass: typeof Response;
+  /** Compiles (once per replacement) the node of a dependency override. */
+  overrideNode: (node: DependantNode, replacement: unknown) => DependantNode;
+}
+
+interface AppLike {
+  dependencyOverrides?: Map<unknown, unknown>;
+  maxBodySize?: number;
+}
+
+const EMPTY = new Uint8Array(0);
+const decoder = new TextDecoder();
+
+/** True for `application/json` and `application/*+json` (FastAPI's check, parameters ignored). */
+function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return true;
+  const type = value.split(';', 1)[0].trim().toLowerCase();
+  const slash = type.indexOf('/');
+  if (slash === -1 || type.slice(0, slash) !== 'application') return false;
+  const sub = type.slice(slash + 1);
+  return sub === 'json' || sub.endsWith('+json');
+}
+
+function headerValue(scope: HTTPScope, name: string): string | undefined {
+  for (const [key, value] of scope.headers) if (key === name) return value;
+  return undefined;
+}
+
+/**
+ * True when the request framing already bounds the body within `limit` (RFC 9112 section 6.3):
+ * a valid `content-length` of at most `limit`, or neither `content-length` nor
+ * `transfer-encoding` (no body). Only then may the counting wrapper be skipped: it costs an
+ * async frame per receive() and splits the connection's receive channel in two.
+ */
+export function framedWithin(scope: HTTPScope, limit: number): boolean {
+  let length: string | undefined;
+  for (const [key, value] of scope.headers) {
+    if (key === 'content-length') {
+      if (length !== undefined) return false; // duplicated: let the counting wrapper decide
+      length = value;
+    } else if (key === 'transfer-encoding') return false;
+  }
+  return length === undefined || (/^\d{1,15}$/.test(length) && Number(length) <= limit);
+}
+
+/** Counts body bytes as they arrive and refuses more than `limit` (413). */
+function limitReceive(receive: Receive, limit: number): Receive {
+  let total = 0;
+  return async (): Promise<ReceiveMessage> => {
+    const message = await receive();
+    if (message.type === 'http.request') {
+      total += message.body.byteLength;
+      if (total > limit) throw new HTTPException(413, 'Request body too large');
+    }
+    return message;
+  };
+}
+
+async function readBody(request: Request, scope: HTTPScope, limit: number): Promise<unknown> {
+  const length = headerValue(scope, 'content-length');
+  if (length !== undefined && Number(length) > limit) throw new HTTPException(413, 'Request body too large');
+  let bytes: Uint8Array;
+  try {
+    bytes = await request.body();
+  } catch (error) {
+    // FastAPI answers 400 to any failure reading the body (413 for the size limit is ours).
+    if (error instanceof HTTPException) throw error;
+    throw new HTTPException(400, 'There was an error parsing the body');
+  }
+  if (bytes.byteLength > limit) throw new HTTPException(413, 'Request body too large');
+  if (bytes.byteLength === 0) return undefined;
+  const text = decoder.decode(bytes);
+  // FastAPI parses JSON only for a JSON content type (or none); anything else is validated as the raw text.
+  if (!isJsonContentType(headerValue(scope, 'content-type'))) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new RequestValidationError([jsonInvalidError(text)], text);
+  }
+}
+
+/** Parses the form; its files are closed after the response (FastAPI's file stack). */
+async function readForm(request: Request, scope: HTTPScope, limit: number, ctx: SolveContext): Promise<void> {
+  const length = headerValue(scope, 'content-length');
+  if (length !== undefined && Number(length) > limit) throw new HTTPException(413, 'Request body too large');
+  const type = (headerValue(scope, 'content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
+  if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
+    ctx.form = { getAll: () => [] };
+    return;
+  }
+  let form: Awaited<ReturnType<Request['form']>>;
+  try {
+    form = await request.form();
+  } catch (error) {
+    if (error instanceof HTTPException) throw error;
+    throw new HTTPException(400, 'There was an error parsing the body');
+  }
+  ctx.form = form;
+  const closer = (async function* () {
+    try {
+      yield;
+    } finally {
+      await form.close();
+    }
+  })();
+  await closer.next();
+  ctx.requestStack.push({ iterator: closer, async: true, name: 'form' });
+}
+
+function newContext(scope: HTTPScope | WebSocketScope, connection: Request | WebSocket, plan: HandlerPlan, app: AppLike | undefined): SolveContext {
+  return {
+    scope,
+    connection,
+    body: undefined,
+    embedBody: plan.embedBody,
+    errors: [],
+    cache: new Map(),
+    requestStack: [],
+    functionStack: [],
+    overrides: app?.dependencyOverrides,
+    overrideNode: plan.overrideNode,
+  };
+}
+
+function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Response {
+  if (raw instanceof Response) {
+    if (raw.background === undefined && ctx.background !== undefined) raw.background = ctx.background;
+    return raw;
+  }
+  let content: unknown;
+  if (plan.serializer) {
+    const out = plan.serializer.run(raw, plan.dumpOptions);
+    if (!out.ok) throw new ResponseValidationError(out.errors, raw, plan.dependant.name);
+    content = out.value;
+  } else {
+    content = isPlainJson(raw) ? raw : jsonableEncoder(raw);
+  }
+  const status = ctx.response?.statusCode ?? plan.statusCode;
+  const response = new plan.responseClass(content, { status, background: ctx.background });
+  if (!isBodyAllowedForStatusCode(response.statusCode)) {
+    response.body = EMPTY;
+    response.initHeaders(response.rawHeaders.filter(([name]) => name !== 'content-length'), null);
+  }
+  if (ctx.response && ctx.response.rawHeaders.length > 0) response.rawHeaders.push(...ctx.response.rawHeaders);
+  return response;
+}
+
+async function exitAll(stack: ExitEntry[], error: unknown): Promise<unknown> {
+  return stack.length === 0 ? error : unwind(stack, error);
+}
+
+/** Compiles the ASGI app of an HTTP route from its plan. */
+export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive, send: Send) => Promise<void> {
+  const needsBody = plan.bodyParams.length > 0;
+  const needsForm = plan.bodyParams.some((p) => p.form);
+  return async (scope, receive, send) => {
+    const httpScope = scope as HTTPScope;
+    const app = httpScope.app as AppLike | undefined;
+    const limit = app?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
+    const request = new Request(scope, framedWithin(httpScope, limit) ? receive : limitReceive(receive, limit), send);
+    const ctx = newContext(httpScope, request, plan, app);
+    let response: Response | undefined;
+    let error: unknown = NO_ERROR;
+    try {
+      if (needsForm) await readForm(request, httpScope, limit, ctx);
+      else if (needsBody) ctx.body = await readBody(request, httpScope, limit);
+      let value = solve(plan.dependant, ctx, true);
+      if (value instanceof Promise) value = await value;
+      if (value === FAILED) throw new RequestValidationError(ctx.errors, ctx.body);
+      response = buildResponse(plan, value, ctx);
+    } catch (thrown) {
+      error = thrown;
+    }
+    const failed = error !== NO_ERROR;
+    error = await exitAll(ctx.functionStack, error);
+    if (error === NO_ERROR && failed) error = new DependencySwallowedError('(function scope)');
+    if (error !== NO_ERROR) {
+      const after = await exitAll(ctx.requestStack, error);
+      throw after === NO_ERROR ? new DependencySwallowedError(ctx.requestStack.length ? '(request scope)' : 'a dependency') : after;
+    }
+    try {
+      await response!(scope, receive, send);
+    } catch (thrown) {
+      error = thrown;
+    }
+    error = await exitAll(ctx.requestStack, error);
+    if (error !== NO_ERROR) throw error;
+  };
+}
+
+/** Compiles the ASGI app of a WebSocket route: parameters and dependencies, then the handler. */
+export function websocketHandler(plan: HandlerPlan): (scope: Scope, receive: Receive, send: Send) => Promise<void> {
+  return async (scope, receive, send) => {
+    const wsScope = scope as WebSocketScope;
+    const websocket = new WebSocket(scope, receive, send);
+    const ctx = newContext(wsScope, websocket, plan, wsScope.app as AppLike | undefined);
+    let error: unknown = NO_ERROR;
+    try {
+      const value = await solve(plan.dependant, ctx, true);
+      if (value === FAILED) throw new WebSocketRequestValidationError(ctx.errors);
+    } catch (thrown) {
+      error = thrown;
+    }
+    error = await exitAll(ctx.functionStack, error);
+    error = await exitAll(ctx.requestStack, error);
+    if (error !== NO_ERROR) throw error;
+  };
+}

@@ -1,0 +1,129 @@
+/**
+ * `Model(name, shape)`: pydantic's BaseModel for zod. It gives a class that is
+ * at once a TypeScript type, a runtime class `reflect-metadata` can see, a
+ * zod schema (`Item.schema`) and an OpenAPI component (`Item.modelName`).
+ * Instances remember which fields the input set (`model_fields_set`), which
+ * is what `responseModelExcludeUnset` reads.
+ */
+import { z } from 'zod';
+import { ValidationError } from './errors';
+import { issuesWithInput, translateIssues } from './internal/validation-errors';
+import { defOf, unwrap } from './internal/zod-walk';
+import { compileCoercer, type Coercer } from './internal/coerce';
+import { registerSchemaName } from './openapi/schemas';
+
+const FIELDS_SET = Symbol.for('fastapi-ts.fieldsSet');
+
+/**
+ * An integer schema for parameters and fields (pydantic's `int`): `Query(Int)`,
+ * `Path(Int.gt(0))`. A bare `Number` type or `z.number()` is a float, as FastAPI's `float`.
+ */
+export const Int = z.int();
+
+/** The static side of a model class. */
+export interface ModelClass<S extends z.ZodRawShape = z.ZodRawShape> {
+  new (data: z.input<z.ZodObject<S>>): z.output<z.ZodObject<S>>;
+  /** The OpenAPI component name. */
+  readonly modelName: string;
+  /** The zod object schema of the model's fields. */
+  readonly schema: z.ZodObject<S>;
+  /** Validates `data` (lax mode, as pydantic's `model_validate`) and returns an instance. */
+  validate<T>(this: new (data: never) => T, data: unknown): T;
+}
+
+/** Any model class, whatever its shape. */
+export interface AnyModelClass {
+  new (data: never): object;
+  readonly modelName: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly schema: z.ZodObject<any>;
+}
+
+/** True when `value` is a class made by `Model()` (or a subclass of one). */
+export function isModelClass(value: unknown): value is AnyModelClass {
+  return typeof value === 'function' && (value as { [MODEL_MARK]?: true })[MODEL_MARK] === true;
+}
+
+const MODEL_MARK = Symbol.for('fastapi-ts.model');
+
+/**
+ * The names of the fields the input set (pydantic's `model_fields_set`): for
+ * model instances and objects validated through a model, the keys the input
+ * had; for any other object, its own keys whose value is not `undefined`.
+ */
+export function fieldsSet(value: object): ReadonlySet<string> {
+  const recorded = (value as { [FIELDS_SET]?: Set<string> })[FIELDS_SET];
+  if (recorded) return recorded;
+  const keys = new Set<string>();
+  for (const key of Object.keys(value)) if ((value as Record<string, unknown>)[key] !== undefined) keys.add(key);
+  return keys;
+}
+
+/** Records on `parsed` (and the objects nested in it) which keys `raw` set. */
+export function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown): void {
+  if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return;
+  const def = defOf(unwrap(schema));
+  if (def.type === 'object' && def.shape && !Array.isArray(raw)) {
+    const set = new Set<string>();
+    for (const key of Object.keys(def.shape)) {
+      const value = (raw as Record<string, unknown>)[key];
+      if (value === undefined) continue;
+      set.add(key);
+      markFieldsSet(def.shape[key], value, (parsed as Record<string, unknown>)[key]);
+    }
+    if (!Object.prototype.hasOwnProperty.call(parsed, FIELDS_SET)) {
+      Object.defineProperty(parsed, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+    }
+  } else if (def.type === 'array' && def.element && Array.isArray(raw) && Array.isArray(parsed)) {
+    for (let i = 0; i < parsed.length; i++) markFieldsSet(def.element, raw[i], parsed[i]);
+  }
+}
+
+/**
+ * Builds an instance of `cls` from an already validated value without
+ * validating again (the request path validates once, with all errors collected).
+ */
+export function instantiate<T>(cls: AnyModelClass, raw: unknown, parsed: Record<string, unknown>): T {
+  const instance = Object.create(cls.prototype) as Record<string, unknown>;
+  Object.assign(instance, parsed);
+  markFieldsSet(cls.schema, raw, parsed);
+  const set = (parsed as { [FIELDS_SET]?: Set<string> })[FIELDS_SET] ?? new Set(Object.keys(parsed));
+  Object.defineProperty(instance, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+  return instance as T;
+}
+
+/**
+ * Creates a model class. Extend it to name the type:
+ *
+ * @example
+ * class Item extends Model('Item', { name: z.string(), price: z.number(), tax: z.number().default(10.5) }) {}
+ * const item = new Item({ name: 'Foo', price: 3 }); // item.tax === 10.5; fieldsSet(item) = {name, price}
+ */
+export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelClass<S> {
+  const schema = z.object(shape);
+  // Named for OpenAPI: the model becomes `components/schemas/<name>`, also when nested in another model.
+  registerSchemaName(schema, name);
+  let coercer: Coercer | null | undefined;
+  const base = class {
+    static readonly modelName = name;
+    static readonly schema = schema;
+    static readonly [MODEL_MARK] = true;
+
+    constructor(data: unknown) {
+      coercer ??= compileCoercer(schema);
+      const input = coercer ? coercer(data) : data;
+      const result = schema.safeParse(input);
+      if (!result.success) throw new ValidationError(name, translateIssues(issuesWithInput(schema, input), schema, data, []));
+      Object.assign(this, result.data);
+      markFieldsSet(schema, data, result.data);
+      const set = (result.data as { [FIELDS_SET]?: Set<string> })[FIELDS_SET];
+      Object.defineProperty(this, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+    }
+
+    static validate<T>(this: new (data: never) => T, data: unknown): T {
+      return new this(data as never);
+    }
+  };
+  Object.defineProperty(base, 'name', { value: name });
+  return base as unknown as ModelClass<S>;
+}

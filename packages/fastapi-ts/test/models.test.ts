@@ -1,0 +1,58 @@
+import 'reflect-metadata';
+import { z } from 'zod';
+import { fieldsSet, isModelClass, Model } from '../src/models';
+import { ValidationError } from '../src/errors';
+
+class Item extends Model('Item', {
+  name: z.string(),
+  description: z.string().nullable().optional(),
+  price: z.number(),
+  tax: z.number().default(10.5),
+  tags: z.array(z.string()).default([]),
+}) {}
+
+describe('Model', () => {
+  test('exposes its name and zod schema as statics', () => {
+    expect(Item.modelName).toBe('Item');
+    expect(Item.schema.shape.price).toBeDefined();
+    expect(Item.name).toBe('Item');
+    expect(isModelClass(Item)).toBe(true);
+    expect(isModelClass(class {})).toBe(false);
+  });
+
+  test('instances hold the validated fields with defaults filled in', () => {
+    const item = new Item({ name: 'Foo', price: 50.2 });
+    expect(item).toBeInstanceOf(Item);
+    expect({ ...item }).toEqual({ name: 'Foo', price: 50.2, tax: 10.5, tags: [] });
+  });
+
+  test('instances remember which fields the input set', () => {
+    const item = new Item({ name: 'Foo', price: 50.2, tax: 10.5 });
+    expect([...fieldsSet(item)].sort()).toEqual(['name', 'price', 'tax']);
+    expect(Object.keys(item)).not.toContain(expect.any(Symbol));
+  });
+
+  test('coerces in lax mode like pydantic (numeric strings)', () => {
+    const item = Item.validate({ name: 'Foo', price: '3.5' });
+    expect(item.price).toBe(3.5);
+  });
+
+  test('invalid input throws a ValidationError with pydantic-style errors', () => {
+    let caught: unknown;
+    try {
+      new Item({ price: 'abc' } as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ValidationError);
+    expect((caught as ValidationError).code).toBe('validation_error');
+    expect((caught as ValidationError).errors).toEqual([
+      { type: 'missing', loc: ['name'], msg: 'Field required', input: { price: 'abc' } },
+      { type: 'float_parsing', loc: ['price'], msg: 'Input should be a valid number, unable to parse string as a number', input: 'abc' },
+    ]);
+  });
+
+  test('plain objects count their own defined keys as set', () => {
+    expect([...fieldsSet({ a: 1, b: undefined, c: null })]).toEqual(['a', 'c']);
+  });
+});
