@@ -207,3 +207,19 @@ describe('body', () => {
     expect(r.status).toBe(400);
   });
 });
+
+describe('errors from receive()', () => {
+  test('reach the body reader unchanged (a size limit is not mistaken for a disconnect)', async () => {
+    class TooLarge extends Error {}
+    let calls = 0;
+    const receive = async (): Promise<ReceiveMessage> => {
+      calls++;
+      if (calls === 1) return { type: 'http.request', body: Buffer.from('abc'), more_body: true };
+      throw new TooLarge('body over the limit');
+    };
+    const request = new Request(scope({ method: 'POST' }), receive);
+    await expect(request.body()).rejects.toBeInstanceOf(TooLarge);
+    // The connection's channel keeps the failure: a second reader sees the same error.
+    await expect(new Request(scope({ method: 'POST' }), receive).body()).rejects.toThrow('body over the limit');
+  });
+});

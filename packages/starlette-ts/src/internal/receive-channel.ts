@@ -2,18 +2,26 @@
 // StreamingResponse (watching for http.disconnect). Two independent callers of receive()
 // would split the messages between them and lose body chunks; the channel keeps a single
 // pending server receive, hands body chunks to the body reader (buffering them when none
-// is waiting) and broadcasts the disconnect to everyone.
+// is waiting) and broadcasts the disconnect to everyone. An error thrown by receive() (a
+// body-size limit, say) reaches the body reader unchanged and counts as a disconnect for watchers.
 import type { HTTPRequestEvent, Receive, ReceiveMessage } from 'asgi-core';
 
 /** Unread body bytes the channel holds before it stops pulling (backpressure to the server). */
 const BUFFER_LIMIT = 1024 * 1024;
 const DISCONNECT: ReceiveMessage = Object.freeze({ type: 'http.disconnect' }) as ReceiveMessage;
-const channels = new WeakMap<Receive, ReceiveChannel>();
+// The channel rides on the receive function itself (a symbol key): a module-wide WeakMap with one
+// short-lived key per request cost ~10% of a POST's CPU in GC (ephemeron tables; docs/benchmarks.md).
+// The WeakMap remains only for receive functions that cannot take a property (frozen ones).
+const CHANNEL = Symbol('starlette-ts.receiveChannel');
+const frozenChannels = new WeakMap<Receive, ReceiveChannel>();
+type ChannelHolder = Receive & { [CHANNEL]?: ReceiveChannel };
 
 export class ReceiveChannel {
   private readonly buffered: ReceiveMessage[] = [];
   private bufferedBytes = 0;
-  private readonly readers: ((message: ReceiveMessage) => void)[] = [];
+  private readonly readers: { resolve: (message: ReceiveMessage) => void; reject: (error: unknown) => void }[] = [];
+  /** What the server's receive() threw, handed to every later body read. */
+  private failure: { error: unknown } | null = null;
   private pulling = false;
   private watchers = 0;
   private onDisconnect!: () => void;
@@ -28,10 +36,15 @@ export class ReceiveChannel {
 
   /** The channel of this receive function (one per connection, as receive is). */
   static of(receive: Receive): ReceiveChannel {
-    let channel = channels.get(receive);
+    const holder = receive as ChannelHolder;
+    let channel = holder[CHANNEL];
+    if (channel !== undefined) return channel;
+    const extensible = Object.isExtensible(receive);
+    channel = extensible ? undefined : frozenChannels.get(receive);
     if (channel === undefined) {
       channel = new ReceiveChannel(receive);
-      channels.set(receive, channel);
+      if (extensible) holder[CHANNEL] = channel;
+      else frozenChannels.set(receive, channel);
     }
     return channel;
   }
@@ -44,9 +57,10 @@ export class ReceiveChannel {
       this.pull();
       return Promise.resolve(message);
     }
+    if (this.failure !== null) return Promise.reject(this.failure.error);
     if (this.isDisconnected) return Promise.resolve(DISCONNECT);
-    return new Promise((resolve) => {
-      this.readers.push(resolve);
+    return new Promise((resolve, reject) => {
+      this.readers.push({ resolve, reject });
       this.pull();
     });
   }
@@ -75,7 +89,11 @@ export class ReceiveChannel {
     this.pulling = true;
     this.receive().then(
       (message) => this.dispatch(message),
-      () => this.dispatch(DISCONNECT),
+      (error: unknown) => {
+        this.failure = { error };
+        for (const reader of this.readers.splice(0)) reader.reject(error);
+        this.dispatch(DISCONNECT);
+      },
     );
   }
 
@@ -84,11 +102,11 @@ export class ReceiveChannel {
     if (message.type === 'http.disconnect') {
       this.isDisconnected = true;
       this.onDisconnect();
-      for (const reader of this.readers.splice(0)) reader(DISCONNECT);
+      for (const reader of this.readers.splice(0)) reader.resolve(DISCONNECT);
       return;
     }
     const reader = this.readers.shift();
-    if (reader !== undefined) reader(message);
+    if (reader !== undefined) reader.resolve(message);
     else {
       this.buffered.push(message);
       this.bufferedBytes += (message as HTTPRequestEvent).body?.byteLength ?? 0;

@@ -1,0 +1,64 @@
+// The receive channel is found through a symbol key on the receive function (docs/benchmarks.md):
+// one channel per receive function, shared by the Request and the StreamingResponse, with a
+// WeakMap fallback for receive functions that cannot take a property.
+import type { HTTPScope, Receive, ReceiveMessage, SendMessage } from 'asgi-core';
+import { ReceiveChannel } from '../src/internal/receive-channel';
+import { Request, StreamingResponse } from '../src';
+
+function scope(): HTTPScope {
+  return {
+    type: 'http', asgi: { version: '3.0', spec_version: '2.4' }, http_version: '1.1', method: 'POST', scheme: 'http',
+    path: '/', raw_path: '/', query_string: '', root_path: '', headers: [], client: null, server: null,
+  };
+}
+
+/** A receive delivering `chunks` as body messages, then (optionally) a disconnect. */
+function receiveOf(chunks: string[], thenDisconnect = false): Receive {
+  let i = 0;
+  return async (): Promise<ReceiveMessage> => {
+    if (i < chunks.length) {
+      const body = Buffer.from(chunks[i++]);
+      return { type: 'http.request', body, more_body: i < chunks.length };
+    }
+    if (thenDisconnect) return { type: 'http.disconnect' };
+    return new Promise(() => undefined);
+  };
+}
+
+describe('ReceiveChannel.of', () => {
+  test('returns the same channel for the same receive function and distinct ones for distinct functions', () => {
+    const a = receiveOf([]);
+    const b = receiveOf([]);
+    expect(ReceiveChannel.of(a)).toBe(ReceiveChannel.of(a));
+    expect(ReceiveChannel.of(a)).not.toBe(ReceiveChannel.of(b));
+  });
+
+  test('adds no enumerable string key to the receive function', () => {
+    const receive = receiveOf([]);
+    ReceiveChannel.of(receive);
+    expect(Object.keys(receive)).toEqual([]);
+    expect(JSON.stringify(Object.getOwnPropertyNames(receive).sort())).toBe(JSON.stringify(['length', 'name']));
+  });
+
+  test('a frozen receive function still gets one channel (WeakMap fallback) and its body', async () => {
+    const receive = Object.freeze(receiveOf(['ab', 'cd']));
+    expect(ReceiveChannel.of(receive)).toBe(ReceiveChannel.of(receive));
+    const request = new Request(scope(), receive);
+    expect(Buffer.from(await request.body()).toString()).toBe('abcd');
+  });
+
+  test('the Request and a StreamingResponse on one receive share the channel: the body is not stolen', async () => {
+    const receive = receiveOf(['hello ', 'world']);
+    const request = new Request(scope(), receive);
+    const sent: SendMessage[] = [];
+    const response = new StreamingResponse((async function* () {
+      // A streaming echo: the iterator reads the body while the response watches for the disconnect.
+      for await (const chunk of request.stream()) if (chunk.byteLength > 0) yield chunk;
+    })());
+    await response(scope(), receive, async (message) => {
+      sent.push(message);
+    });
+    const body = sent.filter((m) => m.type === 'http.response.body').map((m) => Buffer.from((m as { body?: Uint8Array }).body ?? []).toString()).join('');
+    expect(body).toBe('hello world');
+  });
+});
