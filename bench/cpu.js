@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+// CPU time per request: a load-independent companion to run.js for a shared
+// machine. Wall-clock req/s moves with whatever else runs on the cores; the
+// CPU time the server process itself spends per request (utime + stime from
+// /proc/<pid>/stat over a fixed number of requests, after a warm-up) does not,
+// to first order. Servers are alternated A B A B like run.js.
+//
+//   node bench/cpu.js [--requests 20000] [--rounds 3] [--connections 20]
+//                     [--servers fastapi-ts,fastify,bare] [--scenarios hello,items,post-items,users]
+//                     [--app fastapi-ts=path/to/other-build.js]   (compare two builds of one app)
+'use strict';
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const autocannon = require('autocannon');
+
+const { values: args } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '20000' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '20' },
+    servers: { type: 'string', default: 'fastapi-ts,fastify,bare' },
+    scenarios: { type: 'string', default: 'hello,items,post-items,users' },
+    app: { type: 'string', multiple: true, default: [] },
+    port: { type: 'string', default: '8766' },
+  },
+});
+const PORT = Number(args.port);
+const BASE = `http://127.0.0.1:${PORT}`;
+const CLK_TCK = 100; // USER_HZ on Linux
+const SERVERS = {
+  'fastapi-ts': path.join(__dirname, 'dist', 'fastapi-app.js'),
+  fastify: path.join(__dirname, 'apps', 'fastify.js'),
+  bare: path.join(__dirname, 'apps', 'bare.js'),
+  hono: path.join(__dirname, 'apps', 'hono.js'),
+};
+for (const spec of args.app) {
+  const [name, file] = spec.split('=');
+  SERVERS[name] = path.resolve(file);
+}
+const ITEM = JSON.stringify({ name: 'Widget', description: 'A widget', price: 9.5, tax: 1.5, tags: ['a', 'b'] });
+const SCENARIOS = {
+  hello: { method: 'GET', path: '/hello' },
+  items: { method: 'GET', path: '/items/bar' },
+  'post-items': { method: 'POST', path: '/items', headers: { 'content-type': 'application/json' }, body: ITEM },
+  users: { method: 'GET', path: '/users/?q=abc&skip=5&limit=20', headers: { 'x-token': 'secret' } },
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/<pid>/stat). */
+function cpuTicks(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+async function start(name) {
+  const child = spawn(process.execPath, [SERVERS[name]], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' },
+  });
+  for (let i = 0; ; i++) {
+    try {
+      await fetch(`${BASE}/hello`);
+      return child;
+    } catch {
+      if (i > 300) throw new Error(`${name} did not start`);
+      await sleep(50);
+    }
+  }
+}
+
+async function load(req, amount) {
+  const r = await autocannon({ url: BASE + req.path, method: req.method, headers: req.headers, body: req.body,
+    connections: Number(args.connections), amount });
+  if (r.non2xx || r.errors) throw new Error(`non-2xx/errors: ${r.non2xx}/${r.errors}`);
+}
+
+async function sample(name, scenario) {
+  const child = await start(name);
+  try {
+    const req = SCENARIOS[scenario];
+    const n = Number(args.requests);
+    await load(req, Math.min(n, 10000)); // warm-up: JIT
+    const before = cpuTicks(child.pid);
+    await load(req, n);
+    const after = cpuTicks(child.pid);
+    return ((after - before) / CLK_TCK) * 1e6 / n; // µs of CPU per request
+  } finally {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function main() {
+  const servers = args.servers.split(',');
+  const out = {};
+  for (const scenario of args.scenarios.split(',')) {
+    const xs = {};
+    for (let round = 0; round < Number(args.rounds); round++) {
+      for (const name of round % 2 ? [...servers].reverse() : servers) (xs[name] ??= []).push(await sample(name, scenario));
+    }
+    out[scenario] = xs;
+    const med = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
+    console.log(scenario.padEnd(11) + servers.map((s) => `${s} ${med(xs[s]).toFixed(1)}µs [${xs[s].map((x) => x.toFixed(0)).join(' ')}]`).join('   '));
+  }
+  return out;
+}
+
+main().catch((err) => {
+  console.error(err.message);
+  process.exit(1);
+});
