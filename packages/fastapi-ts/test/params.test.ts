@@ -30,6 +30,11 @@ describe('path parameters (tutorial/path_params)', () => {
     expect(r.headers['content-type']).toBe('application/json');
   });
 
+  test('error dicts keep FastAPI\'s key order: type, loc, msg, input, ctx', async () => {
+    const r = await call(app, 'GET', '/items/foo');
+    expect(r.text).toBe(JSON.stringify({ detail: [{ type: 'int_parsing', loc: ['path', 'item_id'], msg: INT_MSG, input: 'foo' }] }));
+  });
+
   test.each([
     ['alexnet', 'Deep Learning FTW!'],
     ['lenet', 'LeCNN all the images'],

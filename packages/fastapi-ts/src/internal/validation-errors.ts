@@ -150,7 +150,8 @@ export function translateIssues(issues: readonly Issue[], schema: z.ZodType, raw
     const key = JSON.stringify([e.type, e.loc]);
     if (seen.has(key)) return;
     seen.add(key);
-    out.push(e);
+    // FastAPI's key order, whatever order the table entries were spread in.
+    out.push(e.ctx === undefined ? { type: e.type, loc: e.loc, msg: e.msg, input: e.input } : { type: e.type, loc: e.loc, msg: e.msg, input: e.input, ctx: e.ctx });
   };
   const visit = (issue: Issue, base: PropertyKey[]): void => {
     const path = [...base, ...issue.path];
