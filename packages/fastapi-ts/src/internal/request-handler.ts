@@ -69,10 +69,12 @@ function headerValue(scope: HTTPScope, name: string): string | undefined {
  */
 export function framedWithin(scope: HTTPScope, limit: number): boolean {
   let length: string | undefined;
-  for (const [key, value] of scope.headers) {
+  const headers = scope.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const key = headers[i][0];
     if (key === 'content-length') {
       if (length !== undefined) return false; // duplicated: let the counting wrapper decide
-      length = value;
+      length = headers[i][1];
     } else if (key === 'transfer-encoding') return false;
   }
   return length === undefined || (/^\d{1,15}$/.test(length) && Number(length) <= limit);
@@ -192,7 +194,9 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     const httpScope = scope as HTTPScope;
     const app = httpScope.app as AppLike | undefined;
     const limit = app?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
-    const request = new Request(scope, framedWithin(httpScope, limit) ? receive : limitReceive(receive, limit), send);
+    // Routes without body parameters keep the (cheap, never called) wrapper: scanning the headers would cost more.
+    const bounded = needsBody && framedWithin(httpScope, limit);
+    const request = new Request(scope, bounded ? receive : limitReceive(receive, limit), send);
     const ctx = newContext(httpScope, request, plan, app);
     let response: Response | undefined;
     let error: unknown = NO_ERROR;
