@@ -1,7 +1,8 @@
 // The guide cannot drift from the tested examples: every code block that follows a
 // `<!-- example: docs/examples/... -->` line must equal that file, every TypeScript
 // block of the guide must have such a line, every example file must appear in the
-// guide, and every example file must be used by a test in docs/test.
+// guide (or the README, whose blocks are checked the same way), and every example file
+// must be used by a test in docs/test.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -21,8 +22,8 @@ interface Block {
   example: string | null;
 }
 
-function blocks(page: string): Block[] {
-  const lines = readFileSync(join(GUIDE, page), 'utf8').split('\n');
+function blocks(page: string, dir = GUIDE): Block[] {
+  const lines = readFileSync(join(dir, page), 'utf8').split('\n');
   const found: Block[] = [];
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(\S*)$/.exec(lines[i]);
@@ -43,7 +44,8 @@ function filesUnder(dir: string): string[] {
 }
 
 const pages = readdirSync(GUIDE).filter((name) => name.endsWith('.md')).sort();
-const allBlocks = pages.flatMap(blocks);
+const allBlocks = pages.flatMap((page) => blocks(page));
+const readmeBlocks = blocks('README.md', REPO);
 const exampleFiles = filesUnder(EXAMPLES)
   .map((file) => relative(REPO, file))
   .filter((file) => !file.startsWith('docs/examples/security/'))
@@ -57,7 +59,7 @@ test('the guide has its pages, in the order of FastAPI\'s tutorial', () => {
   expect(linked.indexOf('dependencies.md')).toBeGreaterThan(linked.indexOf('testing.md'));
 });
 
-test.each(allBlocks.filter((block) => block.example !== null).map((block) => [`${block.page}:${block.line} ${block.example}`, block] as const))(
+test.each([...allBlocks, ...readmeBlocks].filter((block) => block.example !== null).map((block) => [`${block.page}:${block.line} ${block.example}`, block] as const))(
   'the block at %s equals its example file',
   (_name, block) => {
     const file = readFileSync(join(REPO, block.example!), 'utf8').replace(/\n$/, '');
@@ -72,8 +74,13 @@ test('every TypeScript block of the guide names its example file', () => {
   expect(unmarked).toEqual([]);
 });
 
+test('the README\'s first TypeScript block is the tested newcomer app', () => {
+  const first = readmeBlocks.find((block) => block.language === 'ts');
+  expect(first?.example).toBe('docs/examples/readme/main.ts');
+});
+
 test('every example file is shown in the guide', () => {
-  const shown = new Set(allBlocks.map((block) => block.example));
+  const shown = new Set([...allBlocks, ...readmeBlocks].map((block) => block.example));
   expect(exampleFiles.filter((file) => !shown.has(file))).toEqual([]);
 });
 

@@ -76,6 +76,7 @@ export {
   Request,
   Response,
   StreamingResponse,
+  TestClient,
   WebSocket,
   WebSocketDisconnect,
   HTTPConnection,
@@ -124,3 +125,7 @@ export type {
 // CPU-bound work on a worker-thread pool (FastAPI's threadpool for plain `def` endpoints, on piscina).
 export { closeWorkerPool, configureWorkerPool, runInWorker, workerPoolStats } from './concurrency';
 export type { WorkerPoolOptions } from './concurrency';
+
+// The server, so an app needs no second import to run (`uvicorn.run(app)` in FastAPI's docs).
+export { serve } from 'asgi-core';
+export type { ServerHandle, ServerOptions } from 'asgi-core';
