@@ -12,11 +12,6 @@ const root = path.join(__dirname, '..');
 const demo = path.join(root, 'apps', 'demo');
 const entry = path.join(demo, 'dist', 'main.js');
 
-if (!fs.existsSync(path.join(demo, 'package.json'))) {
-  console.log('The demo app (apps/demo) does not exist yet: nothing to serve. See README.md for the status.');
-  process.exit(0);
-}
-
 if (process.env.DEMO_SKIP_BUILD !== '1') {
   console.log('Building the demo and its packages (turbo run build --filter=demo...)');
   const turbo = require.resolve('turbo/bin/turbo', { paths: [root] });
