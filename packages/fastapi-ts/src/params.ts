@@ -177,6 +177,8 @@ export interface UploadFileLike {
 /**
  * A form field (urlencoded or multipart); the body becomes a form. An empty
  * field counts as absent, as in FastAPI. Errors are located at `["body", name]`.
+ * `Form(SomeModel)` as the only body parameter is a form model: the model's
+ * fields are read from the top level of the form (FastAPI 0.113+).
  */
 export const Form = ((...args: unknown[]) => build('form', args)) as FormFunction<string>;
 

@@ -28,6 +28,11 @@ export interface CompiledParam {
   key: string;
   /** A form field or file: read from the parsed form. */
   form: boolean;
+  /**
+   * A form model (`Form(SomeModel)`): its fields, each `[wire name, sequence]`, are read
+   * from the top level of the form when it is the only body parameter (FastAPI 0.113+).
+   */
+  formModelFields?: ReadonlyArray<readonly [string, boolean]>;
 }
 
 /** Where one argument of a call comes from. */
@@ -135,7 +140,14 @@ function compileParam(spec: ParamSpec, name: string, reflected: unknown, where: 
     form: spec.location === 'form' || spec.location === 'file',
     model,
     key: spec.location === 'header' ? alias.toLowerCase() : alias,
+    formModelFields: spec.location === 'form' && model !== undefined ? formModelFields(model) : undefined,
   };
+}
+
+/** The fields a form model reads from the form: each shape key, and whether it takes every repeated value. */
+function formModelFields(model: AnyModelClass): Array<readonly [string, boolean]> {
+  const shape = (model.schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
+  return Object.entries(shape).map(([key, fieldSchema]) => [key, isSequenceSchema(fieldSchema)] as const);
 }
 
 function emptyNode(path: string, call: unknown, name: string, original: unknown, callStyle: DependantNode['callStyle']): DependantNode {
@@ -381,8 +393,8 @@ export function flatBodyParams(node: DependantNode): CompiledParam[] {
 export function shouldEmbedBody(params: readonly CompiledParam[]): boolean {
   if (params.length === 0) return false;
   if (params.length > 1) return true;
-  // A single form field is still read by its name (FastAPI embeds non-model forms).
-  if (params[0].form) return true;
+  // A single form field is still read by its name (FastAPI embeds non-model forms); a form model reads the whole form.
+  if (params[0].form) return params[0].formModelFields === undefined;
   return params[0].field.embed === true;
 }
 

@@ -11,7 +11,7 @@
  * ExceptionMiddleware (with FastAPI's handlers installed by the app).
  */
 import type { HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
-import { Request, Response, WebSocket } from 'starlette-ts';
+import { HTTPException as StarletteHTTPException, Request, Response, WebSocket } from 'starlette-ts';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
 import { isPlainJson, jsonableEncoder } from '../encoders';
 import { DependencySwallowedError, RequestValidationError, ResponseValidationError, WebSocketRequestValidationError } from '../errors';
@@ -101,7 +101,7 @@ async function readBody(request: Request, scope: HTTPScope, limit: number): Prom
     bytes = await request.body();
   } catch (error) {
     // FastAPI answers 400 to any failure reading the body (413 for the size limit is ours).
-    if (error instanceof HTTPException) throw error;
+    if (error instanceof StarletteHTTPException) throw error;
     throw new HTTPException(400, 'There was an error parsing the body');
   }
   if (bytes.byteLength > limit) throw new HTTPException(413, 'Request body too large');
@@ -129,7 +129,8 @@ async function readForm(request: Request, scope: HTTPScope, limit: number, ctx: 
   try {
     form = await request.form();
   } catch (error) {
-    if (error instanceof HTTPException) throw error;
+    // Starlette's own HTTPException (400 with the parser's message, e.g. "Missing boundary in multipart.") passes through, as in FastAPI.
+    if (error instanceof StarletteHTTPException) throw error;
     throw new HTTPException(400, 'There was an error parsing the body');
   }
   ctx.form = form;

@@ -79,6 +79,7 @@ function readRaw(p: CompiledParam, ctx: SolveContext): unknown {
     }
     case 'form':
     case 'file': {
+      if (p.formModelFields !== undefined && !ctx.embedBody) return formModelInput(p.formModelFields, ctx.form);
       const values = ctx.form?.getAll(p.key) ?? [];
       if (p.sequence) return values;
       const last = values[values.length - 1];
@@ -92,6 +93,21 @@ function readRaw(p: CompiledParam, ctx: SolveContext): unknown {
       return Object.hasOwn(body, p.key) ? (body as Record<string, unknown>)[p.key] : undefined;
     }
   }
+}
+
+/** A form model's input: its fields from the form (empty values count as absent, as in FastAPI). */
+function formModelInput(fields: ReadonlyArray<readonly [string, boolean]>, form: SolveContext['form']): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, sequence] of fields) {
+    const values = form?.getAll(key) ?? [];
+    if (sequence) {
+      if (values.length > 0) out[key] = values;
+    } else {
+      const last = values[values.length - 1];
+      if (last !== undefined && last !== '') out[key] = last;
+    }
+  }
+  return out;
 }
 
 function validate(p: CompiledParam, ctx: SolveContext): unknown {
