@@ -13,5 +13,5 @@ test('an item is created, read back without the unset fields, and a bad id is a 
 
   const bad = await client.get('/items/one');
   expect(bad.status).toBe(422);
-  expect(bad.json().detail[0]).toMatchObject({ type: 'int_parsing', loc: ['path', 'item_id'] });
+  expect(bad.json<{ detail: unknown[] }>().detail[0]).toMatchObject({ type: 'int_parsing', loc: ['path', 'item_id'] });
 });
