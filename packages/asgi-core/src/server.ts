@@ -12,7 +12,7 @@ import { BindError } from './errors';
 import { HTTPCycle, type CycleHost } from './internal/http-cycle';
 import { ASGIRequest, ASGIResponse } from './internal/node-objects';
 import { ASGI_INFO, decodePath, localAddress, remoteAddress, splitTarget } from './internal/scope';
-import { answerClientError, serviceUnavailable } from './internal/responses';
+import { answerClientError, rejectBadRequest, serviceUnavailable } from './internal/responses';
 import { createWebSocketServer, isValidHandshake, WebSocketConnection, writeRawResponse, type WebSocketHost } from './internal/websocket';
 import { Lifespan } from './lifespan';
 import type { Logger } from './logging';
@@ -100,6 +100,8 @@ export class Server implements CycleHost, WebSocketHost {
       headersTimeout: this.config.timeoutHeaders * 1000,
       requestTimeout: 0, // uvicorn has no whole-request deadline; slow uploads are fine
       connectionsCheckingInterval: Math.min(1000, this.config.timeoutHeaders * 1000),
+      // node's own Host check answers an empty chunked 400; handleRequest answers it with the usual body instead.
+      requireHostHeader: false,
     });
     this.http.on('request', (req: ASGIRequest, res: ASGIResponse) => this.handleRequest(req, res, false));
     this.http.on('checkContinue', (req: ASGIRequest, res: ASGIResponse) => this.handleRequest(req, res, true));
@@ -254,12 +256,35 @@ export class Server implements CycleHost, WebSocketHost {
     const raw = req.rawHeaders;
     const headers: Header[] = new Array(raw.length >> 1);
     let hasBody = false;
+    let hasHost = false;
+    let codings: string | null = null;
     for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
       const name = raw[i].toLowerCase();
       const value = raw[i + 1];
       headers[j] = [name, value];
       if (name === 'content-length') hasBody = value !== '0';
-      else if (name === 'transfer-encoding') hasBody = true;
+      else if (name === 'host') hasHost = true;
+      else if (name === 'transfer-encoding') {
+        hasBody = true;
+        codings = codings === null ? value : `${codings},${value}`;
+      }
+    }
+    // RFC 9112 §3.2: an HTTP/1.1 request without Host MUST be answered 400 (as h11 does in uvicorn).
+    // (Checked on rawHeaders: req.headers is built lazily and would cost an object per request.)
+    if (!hasHost && req.httpVersionMajor === 1 && req.httpVersionMinor === 1) {
+      this.logger.warning('Invalid HTTP request received.');
+      rejectBadRequest(res);
+      return;
+    }
+    // RFC 9112 §6.1: when chunked is not the final coding the body length is unknowable; llhttp reports it
+    // right after this head (node's clientError then answers 400), so the app must not see the request at all.
+    if (codings !== null && codings.slice(codings.lastIndexOf(',') + 1).trim().toLowerCase() !== 'chunked') {
+      setImmediate(() => {
+        if (res.headersSent || res.socket === null || res.socket.destroyed) return;
+        this.logger.warning('Invalid HTTP request received.');
+        rejectBadRequest(res);
+      });
+      return;
     }
     const target = splitTarget(req.url ?? '/');
     const socket = req.socket as TrackedSocket;

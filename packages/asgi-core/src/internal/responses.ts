@@ -2,6 +2,7 @@
  * Responses the server writes itself, never reaching the app: 400/431/408 for
  * requests node's parser rejects, and 503 beyond `limitConcurrency`.
  */
+import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { InvalidMessageError } from '../errors';
 import type { Logger } from '../logging';
@@ -36,6 +37,15 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
       message,
   );
   socket.once('finish', () => socket.destroy());
+}
+
+/** Answers a request rejected after node parsed its head (no Host, bad framing) with the 400 of {@link answerClientError}. */
+export function rejectBadRequest(res: ServerResponse): void {
+  const [status, phrase, message] = BAD_REQUEST;
+  res.shouldKeepAlive = false;
+  res.sendDate = false;
+  res.writeHead(status, phrase, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(message.length), connection: 'close' });
+  res.end(message);
 }
 
 const UNAVAILABLE_BODY = Buffer.from('Service Unavailable');
