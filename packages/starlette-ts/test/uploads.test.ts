@@ -225,19 +225,27 @@ describe('a 50 MB upload over a real socket', () => {
       yield tail;
     }
     // Live memory only: collect garbage before each sample, so transient socket buffers
-    // already consumed do not count, while anything the pipeline retains does.
+    // already consumed do not count, while anything the pipeline retains does. V8 frees
+    // ArrayBuffer backing stores on a background thread after a collection, so a reading taken
+    // right after gc() can still count several MB of dead Buffers: settle, collect again, then read.
     v8.setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
-    const memory = () => {
+    const memory = async () => {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 20));
       gc();
       const usage = process.memoryUsage();
       return usage.heapUsed + usage.arrayBuffers;
     };
-    const baseline = memory();
+    const baseline = await memory();
     let peak = baseline;
-    const sampler = setInterval(() => {
-      peak = Math.max(peak, memory());
-    }, 250);
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, await memory());
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
     try {
       const res = await request(`${handle.url}/upload`, {
         method: 'POST',
@@ -247,7 +255,8 @@ describe('a 50 MB upload over a real socket', () => {
       expect(res.statusCode).toBe(200);
       expect(await res.body.json()).toEqual({ ok: true, size: TOTAL });
     } finally {
-      clearInterval(sampler);
+      sampling = false;
+      await sampler;
     }
     expect(seen).toEqual({ size: TOTAL, inMemory: false, tempFileSize: TOTAL, sample: 'abababab' });
     // The whole body is 50 MB: holding it would show here.
