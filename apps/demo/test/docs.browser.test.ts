@@ -9,7 +9,7 @@
 import { serve, type ServerHandle } from 'asgi-core';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { request } from 'undici';
-import { isolatedContext, launchChromium, pageErrors, requestHosts } from './chromium';
+import { isolatedContext, launchChromium, pageErrors, requestHosts } from '../../../packages/fastapi-ts/test/helpers/chromium';
 import { createApp } from '../src/main';
 
 jest.setTimeout(180_000);
