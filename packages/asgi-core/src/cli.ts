@@ -35,6 +35,9 @@ Options:
   --no-access-log                    Disable the access log
   --timeout-keep-alive <seconds>     Close idle keep-alive connections after this (default 5)
   --timeout-graceful-shutdown <s>    Max seconds to wait for in-flight requests on shutdown
+  --min-request-body-rate <bytes/s>  Answer 408 to request bodies slower than this (default 240; 0 = off)
+  --min-request-body-rate-grace-period <s>
+                                     Seconds before the body rate is enforced (default 5)
   --limit-concurrency <n>            Answer 503 beyond this many concurrent connections/requests
   --limit-max-requests <n>           Stop (and let the supervisor replace) after this many requests
   --app-factory                      Treat <export> as a factory returning the app
@@ -56,6 +59,8 @@ const OPTIONS = {
   'no-access-log': { type: 'boolean' },
   'timeout-keep-alive': { type: 'string' },
   'timeout-graceful-shutdown': { type: 'string' },
+  'min-request-body-rate': { type: 'string' },
+  'min-request-body-rate-grace-period': { type: 'string' },
   'limit-concurrency': { type: 'string' },
   'limit-max-requests': { type: 'string' },
   'app-factory': { type: 'boolean' },
@@ -111,6 +116,8 @@ function parseCommand(argv: string[]): Command | 'help' {
       accessLog: !values['no-access-log'],
       timeoutKeepAlive: number('timeout-keep-alive', values['timeout-keep-alive'], false),
       timeoutGracefulShutdown: number('timeout-graceful-shutdown', values['timeout-graceful-shutdown'], false),
+      minRequestBodyRate: number('min-request-body-rate', values['min-request-body-rate'], false),
+      minRequestBodyRateGracePeriod: number('min-request-body-rate-grace-period', values['min-request-body-rate-grace-period'], false),
       limitConcurrency: number('limit-concurrency', values['limit-concurrency']),
       limitMaxRequests: number('limit-max-requests', values['limit-max-requests']),
       handleSignals: true,

@@ -30,6 +30,20 @@ export interface ServerOptions {
   timeoutHeaders?: number;
   /** Seconds to wait for in-flight requests on shutdown before closing them (default: wait forever). */
   timeoutGracefulShutdown?: number | null;
+  /**
+   * Minimum request-body data rate in bytes per second (default 240, as Kestrel's
+   * `MinRequestBodyDataRate`; `null` or 0 disables). Only the time the app spends
+   * waiting in `receive()` for body bytes counts, so an app that reads slowly is
+   * never the client's fault. Once that time passes
+   * {@link ServerOptions.minRequestBodyRateGracePeriod} and fewer than
+   * `rate × time` bytes arrived, the request is answered `408 Request Timeout`
+   * (or, if the response already started, its connection is closed) and the
+   * app's `receive()` returns `http.disconnect`. Guards against clients that
+   * trickle a body to hold a connection and an app call open.
+   */
+  minRequestBodyRate?: number | null;
+  /** Seconds of body waiting before {@link ServerOptions.minRequestBodyRate} is enforced (default 5, as Kestrel). */
+  minRequestBodyRateGracePeriod?: number;
   /** Answer 503 once this many connections or requests are open (default: no limit). */
   limitConcurrency?: number | null;
   /** Shut down after this many requests (a supervisor replaces the worker; default: no limit). */
@@ -68,6 +82,8 @@ export interface ResolvedConfig {
   timeoutKeepAlive: number;
   timeoutHeaders: number;
   timeoutGracefulShutdown: number | null;
+  minRequestBodyRate: number | null;
+  minRequestBodyRateGracePeriod: number;
   limitConcurrency: number | null;
   limitMaxRequests: number | null;
   maxHeaderSize: number;
@@ -114,6 +130,9 @@ export function resolveConfig(options: ServerOptions = {}): ResolvedConfig {
     timeoutKeepAlive: positive('timeoutKeepAlive', options.timeoutKeepAlive, 5, true) as number,
     timeoutHeaders: positive('timeoutHeaders', options.timeoutHeaders, 60) as number,
     timeoutGracefulShutdown: positive('timeoutGracefulShutdown', options.timeoutGracefulShutdown, null, true),
+    minRequestBodyRate:
+      options.minRequestBodyRate === null ? null : positive('minRequestBodyRate', options.minRequestBodyRate, 240, true) || null,
+    minRequestBodyRateGracePeriod: positive('minRequestBodyRateGracePeriod', options.minRequestBodyRateGracePeriod, 5) as number,
     limitConcurrency: limitConcurrency === null ? null : Math.floor(limitConcurrency),
     limitMaxRequests: limitMaxRequests === null ? null : Math.floor(limitMaxRequests),
     maxHeaderSize: positive('maxHeaderSize', options.maxHeaderSize, 16384) as number,

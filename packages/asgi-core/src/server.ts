@@ -82,6 +82,7 @@ export class Server implements CycleHost, WebSocketHost {
   private markClosed: () => void = () => {};
   private idleWaiter: (() => void) | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
+  private bodyRateTimer: NodeJS.Timeout | null = null;
 
   constructor(app: ASGIApp, options: ServerOptions = {}) {
     this.config = resolveConfig(options);
@@ -165,6 +166,7 @@ export class Server implements CycleHost, WebSocketHost {
         : `asgi-core running on ${this.url} (Press CTRL+C to quit)`,
     );
     if (config.handleSignals) this.installSignalHandlers();
+    this.startBodyRateChecks();
   }
 
   /**
@@ -201,6 +203,7 @@ export class Server implements CycleHost, WebSocketHost {
       this.http.closeAllConnections();
       await serverClosed;
     }
+    if (this.bodyRateTimer !== null) clearInterval(this.bodyRateTimer);
     await this.lifespan.shutdown();
     this.removeSignalHandlers();
     this.logger.info(`Finished server process [${process.pid}]`);
@@ -239,6 +242,26 @@ export class Server implements CycleHost, WebSocketHost {
     process.removeListener('SIGINT', this.signalHandler);
     process.removeListener('SIGTERM', this.signalHandler);
     this.signalHandler = null;
+  }
+
+  /**
+   * One coarse timer for the whole server (as Kestrel's heartbeat), so reading a body costs no timer
+   * per chunk or per request: each tick asks the cycles in flight whether their body is below the rate.
+   */
+  private startBodyRateChecks(): void {
+    const rate = this.config.minRequestBodyRate;
+    if (rate === null) return;
+    const graceMs = this.config.minRequestBodyRateGracePeriod * 1000;
+    const check = () => {
+      const now = Date.now();
+      for (const cycle of this.cycles) {
+        if (!cycle.bodyTooSlow(now, rate, graceMs)) continue;
+        this.logger.warning('Request body timeout: data arrived below the minimum rate.');
+        cycle.timeOutBody();
+      }
+    };
+    this.bodyRateTimer = setInterval(check, Math.min(1000, Math.max(50, graceMs / 4)));
+    this.bodyRateTimer.unref();
   }
 
   // ---------------------------------------------------------------- requests

@@ -27,7 +27,7 @@ import type {
   Receive,
   Send,
 } from '../types';
-import { bodiless, INTERNAL_ERROR_BODY, INTERNAL_ERROR_HEADERS, latin1 } from './responses';
+import { bodiless, INTERNAL_ERROR_BODY, INTERNAL_ERROR_HEADERS, latin1, rejectRequestTimeout } from './responses';
 import { onConnectionClosed, onWake, type ASGIRequest, type ASGIResponse } from './node-objects';
 import { formatClient } from './scope';
 
@@ -72,6 +72,10 @@ export class HTTPCycle {
   private trailers: Header[] | null = null;
   private signal: Promise<void> | null = null;
   private release: (() => void) | null = null;
+  // Minimum body data rate: body bytes handed to the app, and how long the app waited for them.
+  private bodyBytes = 0;
+  private bodyWaitMs = 0;
+  private bodyWaitSince = -1;
 
   constructor(
     readonly scope: HTTPScope,
@@ -171,6 +175,7 @@ export class HTTPCycle {
       const req = this.req;
       const chunk: Buffer | null = req.read();
       if (chunk !== null) {
+        this.bodyBytes += chunk.length;
         const last = req.complete && req.readableLength === 0;
         if (last) this.bodyDelivered = true;
         return { type: 'http.request', body: chunk, more_body: !last };
@@ -185,9 +190,39 @@ export class HTTPCycle {
         req.on('readable', onWake);
         req.on('end', onWake);
       }
+      this.bodyWaitSince = Date.now();
       await this.wait();
+      this.bodyWaitMs += Date.now() - this.bodyWaitSince;
+      this.bodyWaitSince = -1;
     }
     return DISCONNECT;
+  }
+
+  /**
+   * Minimum body data rate (Kestrel's `MinRequestBodyDataRate`): true when the app has waited in
+   * `receive()` longer than `graceMs` for a body that arrives slower than `bytesPerSecond`.
+   * Time the app spends elsewhere does not count, so backpressure from a slow app is never blamed on the client.
+   */
+  bodyTooSlow(now: number, bytesPerSecond: number, graceMs: number): boolean {
+    if (this.bodyDelivered || this.disconnected || this.responseComplete || !this.listeningToBody) return false;
+    const waitedMs = this.bodyWaitMs + (this.bodyWaitSince >= 0 ? now - this.bodyWaitSince : 0);
+    return waitedMs > graceMs && this.bodyBytes < (bytesPerSecond * waitedMs) / 1000;
+  }
+
+  /**
+   * The body arrived too slowly: answer 408 (as the headers timeout does) when no response was started,
+   * otherwise close the connection; either way the app's `receive()` now returns `http.disconnect`.
+   */
+  timeOutBody(): void {
+    if (this.responseStarted || this.res.headersSent) {
+      this.closeConnection();
+      return;
+    }
+    this.responseStarted = true;
+    this.responseComplete = true;
+    this.disconnected = true;
+    this.wake();
+    rejectRequestTimeout(this.res);
   }
 
   // --------------------------------------------------------------------- send

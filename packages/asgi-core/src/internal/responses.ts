@@ -1,6 +1,7 @@
 /**
  * Responses the server writes itself, never reaching the app: 400/431/408 for
- * requests node's parser rejects, and 503 beyond `limitConcurrency`.
+ * requests node's parser rejects, 408 for bodies below the minimum data rate,
+ * and 503 beyond `limitConcurrency`.
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -41,7 +42,15 @@ export function answerClientError(error: Error & { code?: string }, socket: Dupl
 
 /** Answers a request rejected after node parsed its head (no Host, bad framing) with the 400 of {@link answerClientError}. */
 export function rejectBadRequest(res: ServerResponse): void {
-  const [status, phrase, message] = BAD_REQUEST;
+  writeRejection(res, BAD_REQUEST);
+}
+
+/** Answers a request whose body arrived too slowly with the 408 of {@link answerClientError}, then closes. */
+export function rejectRequestTimeout(res: ServerResponse): void {
+  writeRejection(res, CLIENT_ERRORS.ERR_HTTP_REQUEST_TIMEOUT);
+}
+
+function writeRejection(res: ServerResponse, [status, phrase, message]: [number, string, string]): void {
   res.shouldKeepAlive = false;
   res.sendDate = false;
   res.writeHead(status, phrase, { 'content-type': 'text/plain; charset=utf-8', 'content-length': String(message.length), connection: 'close' });
