@@ -4,6 +4,7 @@
  * The output goes through a sink, so tests and hosts can capture it.
  */
 import { STATUS_CODES } from 'node:http';
+import { inspect } from 'node:util';
 
 /** Log levels, most severe first (uvicorn's names; `trace` is below `debug`). */
 export type LogLevel = 'critical' | 'error' | 'warning' | 'info' | 'debug' | 'trace';
@@ -73,27 +74,31 @@ export class Logger {
     return SEVERITY[level] >= this.threshold;
   }
 
-  /** Writes `message` at `level`; an `error` adds its stack on the following lines. */
-  log(level: LogLevel, message: string, error?: unknown): void {
+  /**
+   * Writes `message` at `level`. A second argument, when given, is what was thrown:
+   * its stack and the stacks of its `cause` chain follow on the next lines. Any value
+   * counts, `undefined` and `null` included (`throw undefined` must not log as nothing).
+   */
+  log(level: LogLevel, message: string, ...thrown: [error?: unknown]): void {
     if (SEVERITY[level] < this.threshold) return;
     let line = prefix(level) + message;
-    if (error !== undefined) line += '\n' + formatError(error);
+    if (thrown.length > 0) line += '\n' + formatThrown(thrown[0]);
     this.sink(line, level, 'error');
   }
 
-  /** Logs at `critical`. */
-  critical(message: string, error?: unknown): void {
-    this.log('critical', message, error);
+  /** Logs at `critical`, with what was thrown if given. */
+  critical(message: string, ...thrown: [error?: unknown]): void {
+    this.log('critical', message, ...thrown);
   }
 
-  /** Logs at `error`. */
-  error(message: string, error?: unknown): void {
-    this.log('error', message, error);
+  /** Logs at `error`, with what was thrown if given. */
+  error(message: string, ...thrown: [error?: unknown]): void {
+    this.log('error', message, ...thrown);
   }
 
-  /** Logs at `warning`. */
-  warning(message: string, error?: unknown): void {
-    this.log('warning', message, error);
+  /** Logs at `warning`, with what was thrown if given. */
+  warning(message: string, ...thrown: [error?: unknown]): void {
+    this.log('warning', message, ...thrown);
   }
 
   /** Logs at `info`. */
@@ -122,7 +127,27 @@ export class Logger {
   }
 }
 
-function formatError(error: unknown): string {
-  if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
-  return String(error);
+/**
+ * A thrown value as a traceback: the error's stack, then each error of its `cause`
+ * chain under "Caused by:" (outermost first, as node prints errors; Python's
+ * "The above exception was the direct cause of the following exception" in reverse).
+ */
+function formatThrown(thrown: unknown): string {
+  const parts = [formatOne(thrown)];
+  const seen = new Set<unknown>([thrown]);
+  for (let error = thrown; hasCause(error) && !seen.has(error.cause); error = error.cause) {
+    seen.add(error.cause);
+    parts.push('Caused by: ' + formatOne(error.cause));
+  }
+  return parts.join('\n');
+}
+
+function hasCause(value: unknown): value is Error & { cause: unknown } {
+  return value instanceof Error && 'cause' in value;
+}
+
+function formatOne(thrown: unknown): string {
+  if (thrown instanceof Error) return thrown.stack ?? `${thrown.name}: ${thrown.message}`;
+  // Not an Error: there is no stack, but the value itself still tells what happened.
+  return `Thrown value (not an Error, so no stack): ${inspect(thrown, { depth: 2, breakLength: Infinity })}`;
 }

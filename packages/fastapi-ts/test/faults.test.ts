@@ -56,6 +56,14 @@ function failingTask(): void {
   throw new Error('task exploded');
 }
 
+class TeapotError extends Error {
+  override name = 'TeapotError';
+}
+
+function brewInHandler(): never {
+  throw new TeapotError('no coffee here');
+}
+
 async function* failingStream() {
   yield 'part 1\n';
   yield 'part 2\n';
@@ -110,6 +118,10 @@ app.get('/fault/background', { params: { tasks: BackgroundTasks } }, ({ tasks })
   return { queued: true };
 });
 app.get('/fault/stream', {}, () => new StreamingResponse(failingStream(), { mediaType: 'text/plain' }));
+app.get('/fault/exception-handler', {}, () => brewInHandler());
+app.exceptionHandler(TeapotError, function brokenTeapotHandler(): never {
+  throw new Error('exception handler exploded');
+});
 
 app.get('/cleanup/success', { params: { session: Depends(counted) } }, ({ session }) => ({ session }));
 app.get('/cleanup/http', { params: { session: Depends(counted) } }, () => {
@@ -281,23 +293,24 @@ describe('a fault answers the right response, is logged once, and the server kee
     await expectServing();
   });
 
-  // Defect (starlette-ts internal/exception-handler.ts + asgi-core logging.ts): Starlette raises its
-  // RuntimeError `from exc`, so uvicorn's traceback shows the cleanup that raised; here the original
-  // error is dropped, and the log cannot say which cleanup raised. Remove `.failing` once fixed.
-  test.failing('the log of a handled exception raised after the response names the cleanup that raised it', async () => {
+  // Starlette raises its RuntimeError `from exc`: uvicorn's traceback shows the cleanup that raised.
+  test('the log of a handled exception raised after the response names the cleanup that raised it', async () => {
     await get('/fault/cleanup-http');
-    await expectLoggedOnce(/Caught handled exception, but response already started\.[\s\S]*HTTPException: Too late to say so/, 'cleanupRaisingHTTP');
+    await expectLoggedOnce(/Caught handled exception, but response already started\.[\s\S]*\nCaused by: HTTPException: 409: Too late to say so\n/, 'cleanupRaisingHTTP');
   });
 
-  test('an error in a background task: the response was sent, the task is logged once (console, not the server log)', async () => {
+  test('an exception handler that throws: a plain 500, logged once with the error it was handling', async () => {
+    const r = await get('/fault/exception-handler');
+    expect([r.status, r.body]).toEqual([500, 'Internal Server Error']);
+    await expectLoggedOnce(/\nError: exception handler exploded\n\s+at (?:\S+\.)?brokenTeapotHandler\b[\s\S]*\nCaused by: TeapotError: no coffee here\n/, 'brewInHandler');
+    await expectServing();
+  });
+
+  test('an error in a background task: the response was sent, the server logs the task once, with its stack', async () => {
+    // As Starlette: the error leaves the response's call after the response, and uvicorn logs it.
     const r = await get('/fault/background');
     expect([r.status, r.body]).toEqual([200, '{"queued":true}']);
-    await until(() => consoleErrors.length > 0, 'the background task log');
-    await sleep(30);
-    expect(consoleErrors).toHaveLength(1);
-    expect(consoleErrors[0][0]).toBe('Background task failed:');
-    expect(String(consoleErrors[0][1])).toMatch(/^Error: task exploded\n\s+at (?:\S+\.)?failingTask\b/);
-    expect(errorRecords()).toEqual([]);
+    await expectLoggedOnce(/\nError: task exploded\n/, 'failingTask');
     await expectServing();
   });
 
@@ -351,12 +364,11 @@ describe('generator-dependency cleanup runs exactly once on every path', () => {
     await expectLoggedOnce(/Error: stream exploded/, 'failingStream');
   });
 
-  test('an error in a background task is not thrown into the generator (FastAPI throws it in)', async () => {
+  test('an error in a background task is thrown into the generator, as FastAPI does, and logged once', async () => {
     expect(await get('/cleanup/background-error')).toMatchObject({ status: 200, body: '{"queued":true}' });
     await until(() => counts.cleanup > 0, 'cleanup');
-    expect(counts).toMatchObject({ setup: 1, cleanup: 1, sawError: [] });
-    expect(consoleErrors).toHaveLength(1);
-    expect(errorRecords()).toEqual([]);
+    expect(counts).toMatchObject({ setup: 1, cleanup: 1, sawError: ['task exploded'] });
+    await expectLoggedOnce(/\nError: task exploded\n/, 'failingTask');
   });
 
   test('nested generator dependencies exit in reverse order of entry', async () => {

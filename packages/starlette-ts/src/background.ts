@@ -23,7 +23,7 @@ export class BackgroundTask {
     this.args = args;
   }
 
-  /** Runs the task; a failure propagates to the caller (the response logs it). */
+  /** Runs the task; a failure propagates to the caller. */
   async run(): Promise<void> {
     await this.func(...this.args);
   }
@@ -58,14 +58,10 @@ export class BackgroundTasks extends BackgroundTask {
 }
 
 /**
- * Runs a response's background work and logs a failure with its stack instead of
- * letting it break the response or the server (the response is already sent).
+ * Runs a response's background work, once the response has been sent. A failure
+ * propagates, as in Starlette: out of the response, through the middleware, to the
+ * server, which logs it ("Exception in ASGI application") once, with its stack.
  */
 export async function runBackground(task: BackgroundTask | undefined | null): Promise<void> {
-  if (!task) return;
-  try {
-    await task.run();
-  } catch (error) {
-    console.error('Background task failed:', error instanceof Error ? (error.stack ?? error) : error);
-  }
+  if (task) await task.run();
 }

@@ -101,8 +101,8 @@ export class LifespanError extends StarletteError {
 
 /** A response was sent in a way the ASGI protocol forbids (twice, or body before start). */
 export class ResponseProtocolError extends StarletteError {
-  constructor(message: string) {
-    super('RESPONSE_PROTOCOL', message);
+  constructor(message: string, options?: ErrorOptions) {
+    super('RESPONSE_PROTOCOL', message, options);
   }
 }
 

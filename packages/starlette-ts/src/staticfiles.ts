@@ -2,8 +2,9 @@
  * StaticFiles, as Starlette's: serves files under one or more directories
  * with FileResponse (so ETag/304/Range work), GET and HEAD only. Path
  * traversal is impossible: the request path is normalised segment by
- * segment, hostile forms are refused up front, and the resolved real path
- * must stay inside the directory.
+ * segment, hostile forms are refused up front (a miss, as when Starlette's
+ * lookup leaves the directory), and the resolved real path must stay inside
+ * the directory.
  */
 import { readFileSync, statSync, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { FileResponse } from './file-response';
 import { formatUrl, getRoutePath, scopeUrl } from './internal/asgi-helpers';
 import { RedirectResponse, type Response } from './responses';
 
-// Longest file name component and path most file systems accept (NAME_MAX, PATH_MAX).
+// Longest file name component (bytes) and path (bytes, with its NUL) Linux accepts: NAME_MAX, PATH_MAX.
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
@@ -91,21 +92,12 @@ export class StaticFiles extends ASGIObject {
   /** The response for a route path: a FileResponse, a redirect, or an HTTPException (404/405/401) thrown. */
   async getResponse(routePath: string, scope: HTTPScope): Promise<Response> {
     if (scope.method !== 'GET' && scope.method !== 'HEAD') throw new HTTPException(405);
+    // A refused path is a miss like any other (Starlette's lookup skips a path that
+    // leaves the directory), so html mode answers it with 404.html too.
     const segments = normalisePath(routePath);
-    if (segments === null) throw new HTTPException(404);
-
-    const found = await this.lookupPath(segments);
-    if (found?.stats.isFile()) return new FileResponse(found.fullPath, { stat: found.stats });
-    if (found?.stats.isDirectory() && this.html) {
-      const index = await this.lookupPath([...segments, 'index.html']);
-      if (index?.stats.isFile()) {
-        if (!scope.path.endsWith('/')) {
-          // Directory URLs end in '/', so relative links in index.html resolve inside it.
-          const url = scopeUrl(scope);
-          return new RedirectResponse(formatUrl({ ...url, path: `${url.path}/` }));
-        }
-        return new FileResponse(index.fullPath, { stat: index.stats });
-      }
+    if (segments !== null) {
+      const response = await this.findResponse(segments, scope);
+      if (response !== null) return response;
     }
     if (this.html) {
       const notFound = await this.lookupPath(['404.html']);
@@ -114,12 +106,33 @@ export class StaticFiles extends ASGIObject {
     throw new HTTPException(404);
   }
 
-  /** Finds `segments` in the first directory that has it, never outside that directory. */
+  /** The file at `segments`, or in html mode its directory's index.html (or a redirect to the `/` URL); null on a miss. */
+  private async findResponse(segments: string[], scope: HTTPScope): Promise<Response | null> {
+    const found = await this.lookupPath(segments);
+    if (found?.stats.isFile()) return new FileResponse(found.fullPath, { stat: found.stats });
+    if (!found?.stats.isDirectory() || !this.html) return null;
+    const index = await this.lookupPath([...segments, 'index.html']);
+    if (!index?.stats.isFile()) return null;
+    if (!scope.path.endsWith('/')) {
+      // Directory URLs end in '/', so relative links in index.html resolve inside it.
+      const url = scopeUrl(scope);
+      return new RedirectResponse(formatUrl({ ...url, path: `${url.path}/` }));
+    }
+    return new FileResponse(index.fullPath, { stat: index.stats });
+  }
+
+  /**
+   * Finds `segments` in the first directory that has it, never outside that directory.
+   * A name or path too long for the file system is Starlette's ENAMETOOLONG answer: the
+   * plain 404 (thrown), before html mode's 404.html is considered.
+   */
   async lookupPath(segments: string[]): Promise<Lookup> {
     const realDirectories = await this.getRealDirectories();
     for (let i = 0; i < this.allDirectories.length; i++) {
       const directory = this.followSymlinks ? resolve(this.allDirectories[i]!) : realDirectories[i]!;
       const joined = join(directory, ...segments);
+      // Checked before realpath(3), so the answer does not hang on which error it reports first.
+      if (exceedsNameLimits(joined, segments)) throw new HTTPException(404);
       let fullPath: string;
       try {
         fullPath = this.followSymlinks ? resolve(joined) : await realpath(joined);
@@ -192,24 +205,32 @@ function isDirectory(path: string): boolean {
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  // ENOTDIR: a path component is a file; ELOOP: a symlink cycle; EINVAL/ENAMETOOLONG: not a valid name.
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'ENAMETOOLONG' || code === 'EINVAL';
+  // ENOTDIR: a path component is a file; ELOOP: a symlink cycle; EINVAL: not a valid name.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'ELOOP' || code === 'EINVAL';
 }
 
+/** Starlette's answers to a failed lookup: 401 for a permission error, the plain 404 for a name too long. */
 function lookupError(error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'EACCES' || code === 'EPERM') return new HTTPException(401);
+  // A symlink target can still make the path too long.
+  if (code === 'ENAMETOOLONG') return new HTTPException(404);
   return error;
+}
+
+/** A name or path the file system refuses: the ENAMETOOLONG Starlette's `os.stat` meets. */
+function exceedsNameLimits(fullPath: string, segments: string[]): boolean {
+  // PATH_MAX counts the terminating NUL.
+  return Buffer.byteLength(fullPath) >= PATH_MAX || segments.some((segment) => Buffer.byteLength(segment) > NAME_MAX);
 }
 
 /**
  * Splits a route path into safe segments, or null when it cannot name a
  * file inside the directory: NUL or other control bytes, backslashes
- * (Windows separators), drive letters, `..` climbing above the root,
- * over-long names. `.` and empty segments are dropped.
+ * (Windows separators), drive letters, `..` climbing above the root.
+ * `.` and empty segments are dropped. Lengths are checked on the result.
  */
 export function normalisePath(routePath: string): string[] | null {
-  if (routePath.length > PATH_MAX) return null;
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f\\]/.test(routePath)) return null;
   const segments: string[] = [];
@@ -220,7 +241,7 @@ export function normalisePath(routePath: string): string[] | null {
       segments.pop();
       continue;
     }
-    if (/^[A-Za-z]:/.test(segment) || Buffer.byteLength(segment) > NAME_MAX) return null;
+    if (/^[A-Za-z]:/.test(segment)) return null;
     segments.push(segment);
   }
   return segments;

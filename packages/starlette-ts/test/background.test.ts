@@ -1,4 +1,15 @@
+import { Logger, serve, type LogLevel } from 'asgi-core';
+import { request } from 'undici';
 import { BackgroundTask, BackgroundTasks, JSONResponse, PlainTextResponse, Route, Starlette, TestClient } from '../src';
+
+/** Polls until `condition` holds: the server logs after the client has its answer. */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('BackgroundTask', () => {
   test('runs a sync or async function with its arguments after the response', async () => {
@@ -30,24 +41,43 @@ describe('BackgroundTasks', () => {
     expect(order).toEqual(['first', 'second']);
   });
 
-  test('a failing task is logged with its stack and breaks neither the response nor later requests', async () => {
-    const logged: unknown[][] = [];
-    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args));
+  test('a failing task propagates after the response: the TestClient raises it, the remaining tasks are skipped', async () => {
+    const after: string[] = [];
+    const tasks = new BackgroundTasks([new BackgroundTask(() => { throw new Error('task exploded'); })]);
+    tasks.addTask(() => void after.push('not reached'));
+    const app = new Starlette({ routes: [new Route('/', () => new PlainTextResponse('fine', { background: tasks }))] });
+    await expect(new TestClient(app).get('/')).rejects.toThrow('task exploded');
+    expect(after).toEqual([]);
+    // Without raising, the client has the response that was sent before the task ran.
+    const r = await new TestClient(app, { raiseServerExceptions: false }).get('/');
+    expect([r.status, r.text]).toEqual([200, 'fine']);
+    expect(after).toEqual([]);
+  });
+
+  test('over a real server, a failing task is logged once by the server logger, with its stack, and the server keeps serving', async () => {
+    const records: Array<{ level: LogLevel; line: string }> = [];
+    const consoleErrors: unknown[][] = [];
+    const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
+    const failing = new Route('/fail', () =>
+      new PlainTextResponse('fine', { background: new BackgroundTask(function explodingTask() { throw new Error('task exploded'); }) }),
+    );
+    const app = new Starlette({ routes: [failing, new Route('/ok', () => new PlainTextResponse('ok'))] });
+    const logger = new Logger({ level: 'info', accessLog: false, sink: (line, level) => void records.push({ level, line }) });
+    const handle = await serve(app, { host: '127.0.0.1', port: 0, lifespan: 'off', logger });
     try {
-      const after: string[] = [];
-      const tasks = new BackgroundTasks([new BackgroundTask(() => { throw new Error('task exploded'); })]);
-      tasks.addTask(() => void after.push('not reached'));
-      const app = new Starlette({ routes: [new Route('/', () => new PlainTextResponse('fine', { background: tasks }))] });
-      const client = new TestClient(app);
-      const r = await client.get('/');
-      expect([r.status, r.text]).toEqual([200, 'fine']);
-      expect(logged).toHaveLength(1);
-      expect(logged[0][0]).toBe('Background task failed:');
-      expect(String(logged[0][1])).toMatch(/^Error: task exploded\n\s+at /);
-      expect(after).toEqual([]);
-      expect((await client.get('/')).status).toBe(200);
+      const base = `http://127.0.0.1:${(handle.address as { port: number }).port}`;
+      const r = await request(`${base}/fail`);
+      expect([r.statusCode, await r.body.text()]).toEqual([200, 'fine']);
+      await until(() => records.some((record) => record.level === 'error'));
+      const next = await request(`${base}/ok`);
+      expect([next.statusCode, await next.body.text()]).toEqual([200, 'ok']);
+      const errors = records.filter((record) => record.level === 'error' || record.level === 'critical');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.line).toMatch(/^ERROR: {4}Exception in ASGI application\nError: task exploded\n\s+at (?:\S+\.)?explodingTask\b/);
+      expect(consoleErrors).toEqual([]);
     } finally {
       spy.mockRestore();
+      await handle.close();
     }
   });
 });

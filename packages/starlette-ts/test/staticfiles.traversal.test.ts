@@ -50,6 +50,12 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+/** A relative path of exactly `bytes` bytes, in names short enough to be valid. */
+function relativePathOf(bytes: number): string {
+  const path = `${'b'.repeat(200)}/`.repeat(Math.ceil(bytes / 201)).slice(0, bytes);
+  return path.endsWith('/') ? `${path.slice(0, -1)}b` : path;
+}
+
 /** Sends `GET <target>` byte for byte and returns the whole response, head and body. */
 function rawGet(target: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -72,34 +78,35 @@ function expectPlain404(raw: string): void {
 }
 
 /**
- * Each hostile target, and what html mode answers for it: `page` when the path reaches the
- * file lookup and misses (the directory's 404.html, as Starlette), `plain` when
- * `normalisePath` refuses it before any lookup. Starlette differs on the refused ones: it
- * serves 404.html for escaping paths, backslashes and drive letters (plain names on POSIX),
- * and the plain 404 only for names over NAME_MAX/PATH_MAX (ENAMETOOLONG).
+ * Each hostile target, and what html mode answers for it, as Starlette: `page` (the
+ * directory's 404.html) for every miss, paths refused by `normalisePath` included (Starlette's
+ * lookup skips a path leaving the directory; backslashes and drive letters are plain names on
+ * POSIX), and `plain` only for names over NAME_MAX or paths over PATH_MAX once normalised
+ * (Starlette's ENAMETOOLONG branch). One deviation: an encoded NUL is a miss here, where
+ * Python's realpath raises ValueError ("embedded null byte") and Starlette answers 500.
  */
 const CORPUS: Array<[string, string, 'page' | 'plain']> = [
-  ['dot-dot', '/static/../secret.txt', 'plain'],
-  ['dot-dot into a sibling sharing the prefix', '/static/../public-secret.txt', 'plain'],
-  ['encoded dot-dot', '/static/%2e%2e/secret.txt', 'plain'],
-  ['encoded dot-dot and slash', '/static/%2e%2e%2fsecret.txt', 'plain'],
-  ['upper-case encoding', '/static/%2E%2E%2F%2E%2E%2Fsecret.txt', 'plain'],
+  ['dot-dot', '/static/../secret.txt', 'page'],
+  ['dot-dot into a sibling sharing the prefix', '/static/../public-secret.txt', 'page'],
+  ['encoded dot-dot', '/static/%2e%2e/secret.txt', 'page'],
+  ['encoded dot-dot and slash', '/static/%2e%2e%2fsecret.txt', 'page'],
+  ['upper-case encoding', '/static/%2E%2E%2F%2E%2E%2Fsecret.txt', 'page'],
   ['double-encoded dot-dot', '/static/%252e%252e/secret.txt', 'page'],
   ['double-encoded dot-dot and slash', '/static/%252e%252e%252fsecret.txt', 'page'],
-  ['dot-dot, encoded slash', '/static/..%2fsecret.txt', 'plain'],
-  ['dot-dot, encoded backslash', '/static/..%5csecret.txt', 'plain'],
+  ['dot-dot, encoded slash', '/static/..%2fsecret.txt', 'page'],
+  ['dot-dot, encoded backslash', '/static/..%5csecret.txt', 'page'],
   ['dot-dot, double-encoded backslash', '/static/..%255csecret.txt', 'page'],
-  ['raw backslashes', '/static/..\\..\\secret.txt', 'plain'],
-  ['backslash after a real directory', '/static/sub\\..\\..\\secret.txt', 'plain'],
-  ['encoded NUL after a real file', '/static/hello.txt%00', 'plain'],
-  ['encoded NUL before an extension', '/static/secret.txt%00.txt', 'plain'],
-  ['encoded NUL then dot-dot', '/static/%00/../secret.txt', 'plain'],
+  ['raw backslashes', '/static/..\\..\\secret.txt', 'page'],
+  ['backslash after a real directory', '/static/sub\\..\\..\\secret.txt', 'page'],
+  ['encoded NUL after a real file', '/static/hello.txt%00', 'page'],
+  ['encoded NUL before an extension', '/static/secret.txt%00.txt', 'page'],
+  ['encoded NUL then dot-dot', '/static/%00/../secret.txt', 'page'],
   ['double-encoded NUL', '/static/hello.txt%2500', 'page'],
   ['absolute path after the mount', '/static//etc/passwd', 'page'],
   ['absolute path, encoded slash', '/static/%2fetc%2fpasswd', 'page'],
   ['absolute path to the secret', `/static/${root}/secret.txt`, 'page'],
   ['absolute path to the secret, encoded', `/static/${encodeURIComponent(`${root}/secret.txt`)}`, 'page'],
-  ['Windows drive', '/static/C:%5csecret.txt', 'plain'],
+  ['Windows drive', '/static/C:%5csecret.txt', 'page'],
   ['overlong UTF-8 dots', '/static/%c0%ae%c0%ae/secret.txt', 'page'],
   ['fullwidth dots', '/static/%ef%bc%8e%ef%bc%8e/secret.txt', 'page'],
   ['symlink to a file outside (followSymlinks is off)', '/static/link-outside.txt', 'page'],
@@ -108,8 +115,10 @@ const CORPUS: Array<[string, string, 'page' | 'plain']> = [
   ['a 256-byte name (ENAMETOOLONG)', `/static/${'a'.repeat(256)}`, 'plain'],
   ['a 256-byte encoded name', `/static/${'%61'.repeat(256)}`, 'plain'],
   ['a path over 4096 bytes (PATH_MAX)', `/static/${'abcdefgh/'.repeat(460)}x`, 'plain'],
-  ['a path over 4096 bytes ending in the secret', `/static/${'sub/../'.repeat(600)}../secret.txt`, 'plain'],
-  ['many dot-dots', `/static/${'../'.repeat(1000)}secret.txt`, 'plain'],
+  ['a path under PATH_MAX that passes it once joined to the directory', `/static/${relativePathOf(4100 - Buffer.byteLength(join(root, 'public')) - 1)}`, 'plain'],
+  ['a path over 4096 bytes that normalises to an escape', `/static/${'sub/../'.repeat(600)}../secret.txt`, 'page'],
+  ['a path over 4096 bytes that normalises to a short name', `/static/${'sub/../'.repeat(600)}missing.txt`, 'page'],
+  ['many dot-dots', `/static/${'../'.repeat(1000)}secret.txt`, 'page'],
 ];
 
 describe('every hostile target is a plain 404 with the exact body', () => {
@@ -128,7 +137,7 @@ describe('every hostile target is a plain 404 with the exact body', () => {
   });
 });
 
-describe('html mode never leaks either: a miss is its 404 page, a refused path the plain 404', () => {
+describe('html mode never leaks either: a miss, refused paths included, is its 404 page; a name too long the plain 404', () => {
   const siteCorpus = CORPUS.filter(([name]) => !name.includes('symlink')).map(([name, target, answer]) => [name, target.replace('/static/', '/site/'), answer]);
 
   test.each(siteCorpus)('%s', async (_name, target, answer) => {

@@ -55,8 +55,28 @@ export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection, 
     handler ??= lookupHandler(tables.byClass, exc);
     if (handler === undefined) throw exc;
     if (started) {
-      throw new ResponseProtocolError('Caught handled exception, but response already started.');
+      // Starlette raises `from exc`: the log must still show what was raised, and where.
+      throw new ResponseProtocolError('Caught handled exception, but response already started.', { cause: exc });
     }
-    await sendHandlerResult(await handler(conn, exc), scope, receive, sender);
+    let result: unknown;
+    try {
+      result = await handler(conn, exc);
+    } catch (handlerError) {
+      throw chainedTo(handlerError, exc);
+    }
+    await sendHandlerResult(result, scope, receive, sender);
   }
+}
+
+/**
+ * A handler that throws while handling `exc` hides it; Python keeps it as the new
+ * exception's `__context__`, so uvicorn's traceback shows both. Recording it as the
+ * `cause` (when the handler's error has none) does the same for the server's log.
+ */
+function chainedTo(handlerError: unknown, exc: unknown): unknown {
+  if (handlerError instanceof Error && handlerError !== exc && !Object.prototype.hasOwnProperty.call(handlerError, 'cause')) {
+    // Non-enumerable, as `new Error(message, { cause })` defines it.
+    Object.defineProperty(handlerError, 'cause', { value: exc, writable: true, configurable: true, enumerable: false });
+  }
+  return handlerError;
 }
