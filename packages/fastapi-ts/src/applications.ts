@@ -155,9 +155,9 @@ export class FastAPI extends Starlette {
     return this.router.routes;
   }
 
-  override async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
+  override call(scope: Scope, receive: Receive, send: Send): Promise<void> {
     if (this.rootPath) scope.root_path = this.rootPath;
-    await super.call(scope, receive, send);
+    return super.call(scope, receive, send);
   }
 
   /** Registers an exception handler (FastAPI's `app.exception_handler`), by status code or error class. */

@@ -94,10 +94,12 @@ export class Starlette extends ASGIObject {
     return this.router.urlPathFor(name, params);
   }
 
-  async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
+  // Pass-through layers return the inner promise instead of awaiting it: one promise and one
+  // microtask hop fewer per layer and request (docs/benchmarks.md).
+  call(scope: Scope, receive: Receive, send: Send): Promise<void> {
     scope.app = this;
     this.middlewareStack ??= this.buildMiddlewareStack();
-    await this.middlewareStack(scope, receive, send);
+    return this.middlewareStack(scope, receive, send);
   }
 
   /** Adds a middleware as the new outermost user middleware; throws once the app has started. */

@@ -142,7 +142,7 @@ export class Response extends ASGIObject {
       await send({ type: 'http.response.start', status: this.statusCode, headers: this.rawHeaders });
       await send({ type: 'http.response.body', body: bodyless ? EMPTY : this.body });
     }
-    await runBackground(this.background);
+    if (this.background !== undefined) await runBackground(this.background);
   }
 }
 

@@ -202,14 +202,15 @@ export class Route extends BaseRoute {
     return new URLPath(path, 'http');
   }
 
-  async handle(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    if (this.methods !== null && !this.methods.has((scope as HTTPScope).method)) {
-      const headers = { allow: [...(this.methods as Set<string>)].join(', ') };
-      if ('app' in scope) throw new HTTPException(405, null, headers);
-      await new PlainTextResponse('Method Not Allowed', { status: 405, headers })(scope, receive, send);
-      return;
-    }
-    await this.app(scope, receive, send);
+  handle(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    if (this.methods !== null && !this.methods.has((scope as HTTPScope).method)) return this.methodNotAllowed(scope, receive, send);
+    return this.app(scope, receive, send);
+  }
+
+  private async methodNotAllowed(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    const headers = { allow: [...(this.methods as Set<string>)].join(', ') };
+    if ('app' in scope) throw new HTTPException(405, null, headers);
+    await new PlainTextResponse('Method Not Allowed', { status: 405, headers })(scope, receive, send);
   }
 }
 

@@ -87,13 +87,10 @@ export class ExceptionMiddleware extends ASGIObject {
     else throw new TypeError('Exception handler keys must be status codes or error classes');
   }
 
-  async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    if (scope.type !== 'http' && scope.type !== 'websocket') {
-      await this.app(scope, receive, send);
-      return;
-    }
+  call(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    if (scope.type !== 'http' && scope.type !== 'websocket') return this.app(scope, receive, send);
     scope[HANDLERS_KEY] = this.tables;
     const conn = scope.type === 'http' ? new Request(scope, receive, send) : new WebSocket(scope, receive, send);
-    await runHandlingExceptions(this.app, conn, scope, receive, send);
+    return runHandlingExceptions(this.app, conn, scope, receive, send);
   }
 }
