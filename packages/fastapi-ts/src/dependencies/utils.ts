@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import { z } from 'zod';
 import { DeclarationError } from '../errors';
 import { compileCoercer, isSequenceSchema, type Coercer } from '../internal/coerce';
+import { compileFastCheck, type FastCheck } from '../internal/fast-check';
 import { injectKindOf, type InjectKind } from '../internal/injectables';
 import { parameterDefaults, parameterNames } from '../internal/param-names';
 import { acceptsUndefined } from '../internal/zod-walk';
@@ -20,6 +21,8 @@ import { isSecuritySchemeProvider, SECURITY_SCHEME, type Dependant, type ParamFi
 export interface CompiledParam {
   field: ParamField;
   coercer: Coercer | null;
+  /** Validates plain schemas without zod (null: always zod). */
+  fastCheck: FastCheck | null;
   /** Repeated query keys / headers fill it (an array schema). */
   sequence: boolean;
   /** The value becomes an instance of this Model class. */
@@ -136,6 +139,7 @@ function compileParam(spec: ParamSpec, name: string, reflected: unknown, where: 
   return {
     field,
     coercer: compileCoercer(schema),
+    fastCheck: compileFastCheck(schema),
     sequence: spec.location !== 'body' && isSequenceSchema(schema),
     form: spec.location === 'form' || spec.location === 'file',
     model,

@@ -14,6 +14,7 @@ import { FastAPIError } from '../errors';
 import { instantiate } from '../models';
 import { SecurityScopes } from '../security/scopes';
 import { pushExit, type ExitEntry } from './exit-stack';
+import { MISS } from './fast-check';
 import { missingError, issuesWithInput, translateIssues, type ErrorDict } from './validation-errors';
 
 /** Marks a node whose parameters (or whose sub-dependencies' parameters) did not validate. */
@@ -122,6 +123,10 @@ function validate(p: CompiledParam, ctx: SolveContext): unknown {
     raw = undefined;
   }
   const input = p.coercer !== null && raw !== undefined ? p.coercer(raw) : raw;
+  if (p.fastCheck !== null) {
+    const value = p.fastCheck(input);
+    if (value !== MISS) return value;
+  }
   const result = p.field.schema.safeParse(input);
   if (!result.success) {
     for (const e of translateIssues(issuesWithInput(p.field.schema, input), p.field.schema, raw, loc)) ctx.errors.push(e);

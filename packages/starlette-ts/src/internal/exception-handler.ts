@@ -5,7 +5,8 @@ import type { ASGIApp, Receive, Scope, Send, SendMessage } from 'asgi-core';
 import { toASGIApp } from '../asgi';
 import { ResponseProtocolError } from '../errors';
 import { HTTPException } from '../exceptions';
-import type { HTTPConnection } from '../requests';
+import { type HTTPConnection, Request } from '../requests';
+import { WebSocket } from '../websockets';
 
 /** An exception handler: returns the response to send (or nothing, for websockets). */
 export type ExceptionHandler = (conn: any, exc: any) => unknown;
@@ -35,8 +36,11 @@ export async function sendHandlerResult(result: unknown, scope: Scope, receive: 
   await toASGIApp(result as ASGIApp)(scope, receive, send);
 }
 
-/** Runs `app` for `conn`; errors with a registered handler become that handler's response. */
-export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection, scope: Scope, receive: Receive, send: Send): Promise<void> {
+/**
+ * Runs `app`; errors with a registered handler become that handler's response. The handler's
+ * connection is `conn`, or (when null) one built from the scope only if an error needs it.
+ */
+export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
   const tables = scope[HANDLERS_KEY] as HandlerTables | undefined;
   if (tables === undefined) {
     await app(scope, receive, send);
@@ -60,6 +64,7 @@ export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection, 
     }
     let result: unknown;
     try {
+      conn ??= scope.type === 'http' ? new Request(scope, receive, send) : new WebSocket(scope, receive, send);
       result = await handler(conn, exc);
     } catch (handlerError) {
       throw chainedTo(handlerError, exc);

@@ -90,7 +90,7 @@ export class ExceptionMiddleware extends ASGIObject {
   call(scope: Scope, receive: Receive, send: Send): Promise<void> {
     if (scope.type !== 'http' && scope.type !== 'websocket') return this.app(scope, receive, send);
     scope[HANDLERS_KEY] = this.tables;
-    const conn = scope.type === 'http' ? new Request(scope, receive, send) : new WebSocket(scope, receive, send);
-    return runHandlingExceptions(this.app, conn, scope, receive, send);
+    // The handlers' Request is built only when an error reaches them (Starlette builds it up front).
+    return runHandlingExceptions(this.app, null, scope, receive, send);
   }
 }

@@ -1,0 +1,67 @@
+/**
+ * Validation without zod for the plain parameter schemas most routes declare
+ * (`z.string()`, `Int`, `z.number()`, `z.boolean()`, optionally wrapped in
+ * `.optional()`, `.nullable()` or a `.default()` of a primitive). On valid input
+ * a check returns exactly what zod's `safeParse` would; on anything else it
+ * returns {@link MISS} and the caller asks zod, which reports the error. A
+ * `safeParse` costs a result object, a context and an issue list per call, which
+ * made zod the largest single cost of a query-parameter route (docs/benchmarks.md).
+ * Schemas with checks, formats, refinements or transforms compile to `null`.
+ */
+import type { z } from 'zod';
+import { defOf } from './zod-walk';
+
+/** Returned when the fast check cannot vouch for the input: validate with zod instead. */
+export const MISS: unique symbol = Symbol('fast-check miss');
+
+/** A compiled check: the validated value, or {@link MISS}. */
+export type FastCheck = (input: unknown) => unknown;
+
+const isPrimitive = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
+
+function leafCheck(schema: z.ZodType): FastCheck | null {
+  const def = defOf(schema);
+  if (def.checks !== undefined && def.checks.length > 0) return null;
+  switch (def.type) {
+    case 'string':
+      if (def.format !== undefined) return null;
+      return (input) => (typeof input === 'string' ? input : MISS);
+    case 'boolean':
+      return (input) => (typeof input === 'boolean' ? input : MISS);
+    case 'number':
+      if (def.format === undefined) return (input) => (typeof input === 'number' && Number.isFinite(input) ? input : MISS);
+      if (def.format === 'safeint') return (input) => (Number.isSafeInteger(input) ? input : MISS);
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Compiles the fast check of `schema`, or null when it must always go through zod. */
+export function compileFastCheck(schema: z.ZodType): FastCheck | null {
+  const def = defOf(schema);
+  const inner = def.innerType;
+  switch (def.type) {
+    case 'optional': {
+      const check = inner && compileFastCheck(inner);
+      return check ? (input) => (input === undefined ? undefined : check(input)) : null;
+    }
+    case 'nullable': {
+      const check = inner && compileFastCheck(inner);
+      return check ? (input) => (input === null ? null : check(input)) : null;
+    }
+    case 'default': {
+      const check = inner && compileFastCheck(inner);
+      if (!check) return null;
+      // `defaultValue` is a getter (a function default is called, an object cloned): read it per use,
+      // and leave anything but a primitive to zod.
+      return (input) => {
+        if (input !== undefined) return check(input);
+        const value = def.defaultValue;
+        return isPrimitive(value) ? value : MISS;
+      };
+    }
+    default:
+      return leafCheck(schema);
+  }
+}
