@@ -59,24 +59,54 @@ export function fieldsSet(value: object): ReadonlySet<string> {
   return keys;
 }
 
+type Marker = (raw: object, parsed: object) => void;
+
+/** Compiled markers by schema: the schema walk happens once, not per request. */
+const markers = new WeakMap<z.ZodType, Marker | null>();
+
+function isContainer(schema: z.ZodType): boolean {
+  const type = defOf(unwrap(schema)).type;
+  return type === 'object' || type === 'array';
+}
+
+function compileMarker(schema: z.ZodType): Marker | null {
+  const def = defOf(unwrap(schema));
+  if (def.type === 'object' && def.shape) {
+    const shape = def.shape;
+    const keys = Object.keys(shape);
+    // Only fields that can hold objects are walked further.
+    const nested = keys.map((key) => (isContainer(shape[key]) ? shape[key] : null));
+    return (raw, parsed) => {
+      if (Array.isArray(raw)) return;
+      const set = new Set<string>();
+      for (let i = 0; i < keys.length; i++) {
+        const value = (raw as Record<string, unknown>)[keys[i]];
+        if (value === undefined) continue;
+        set.add(keys[i]);
+        const child = nested[i];
+        if (child !== null) markFieldsSet(child, value, (parsed as Record<string, unknown>)[keys[i]]);
+      }
+      if (!Object.prototype.hasOwnProperty.call(parsed, FIELDS_SET)) {
+        Object.defineProperty(parsed, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+      }
+    };
+  }
+  if (def.type === 'array' && def.element) {
+    const element = def.element;
+    return (raw, parsed) => {
+      if (!Array.isArray(raw) || !Array.isArray(parsed)) return;
+      for (let i = 0; i < parsed.length; i++) markFieldsSet(element, raw[i], parsed[i]);
+    };
+  }
+  return null;
+}
+
 /** Records on `parsed` (and the objects nested in it) which keys `raw` set. */
 export function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown): void {
   if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return;
-  const def = defOf(unwrap(schema));
-  if (def.type === 'object' && def.shape && !Array.isArray(raw)) {
-    const set = new Set<string>();
-    for (const key of Object.keys(def.shape)) {
-      const value = (raw as Record<string, unknown>)[key];
-      if (value === undefined) continue;
-      set.add(key);
-      markFieldsSet(def.shape[key], value, (parsed as Record<string, unknown>)[key]);
-    }
-    if (!Object.prototype.hasOwnProperty.call(parsed, FIELDS_SET)) {
-      Object.defineProperty(parsed, FIELDS_SET, { value: set, enumerable: false, configurable: true });
-    }
-  } else if (def.type === 'array' && def.element && Array.isArray(raw) && Array.isArray(parsed)) {
-    for (let i = 0; i < parsed.length; i++) markFieldsSet(def.element, raw[i], parsed[i]);
-  }
+  let marker = markers.get(schema);
+  if (marker === undefined) markers.set(schema, (marker = compileMarker(schema)));
+  if (marker !== null) marker(raw, parsed);
 }
 
 /**

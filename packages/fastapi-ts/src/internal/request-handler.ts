@@ -48,7 +48,7 @@ const decoder = new TextDecoder();
 
 /** True for `application/json` and `application/*+json` (FastAPI's check, parameters ignored). */
 function isJsonContentType(value: string | undefined): boolean {
-  if (value === undefined) return true;
+  if (value === undefined || value === 'application/json') return true;
   const type = value.split(';', 1)[0].trim().toLowerCase();
   const slash = type.indexOf('/');
   if (slash === -1 || type.slice(0, slash) !== 'application') return false;
