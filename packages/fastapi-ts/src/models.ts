@@ -59,7 +59,8 @@ export function fieldsSet(value: object): ReadonlySet<string> {
   return keys;
 }
 
-type Marker = (raw: object, parsed: object) => void;
+/** Marks the objects nested in `parsed`; `own` also records the set on `parsed` itself. Returns the set. */
+type Marker = (raw: object, parsed: object, own: boolean) => Set<string> | undefined;
 
 /** Compiled markers by schema: the schema walk happens once, not per request. */
 const markers = new WeakMap<z.ZodType, Marker | null>();
@@ -76,8 +77,8 @@ function compileMarker(schema: z.ZodType): Marker | null {
     const keys = Object.keys(shape);
     // Only fields that can hold objects are walked further.
     const nested = keys.map((key) => (isContainer(shape[key]) ? shape[key] : null));
-    return (raw, parsed) => {
-      if (Array.isArray(raw)) return;
+    return (raw, parsed, own) => {
+      if (Array.isArray(raw)) return undefined;
       const set = new Set<string>();
       for (let i = 0; i < keys.length; i++) {
         const value = (raw as Record<string, unknown>)[keys[i]];
@@ -86,27 +87,38 @@ function compileMarker(schema: z.ZodType): Marker | null {
         const child = nested[i];
         if (child !== null) markFieldsSet(child, value, (parsed as Record<string, unknown>)[keys[i]]);
       }
-      if (!Object.prototype.hasOwnProperty.call(parsed, FIELDS_SET)) {
-        Object.defineProperty(parsed, FIELDS_SET, { value: set, enumerable: false, configurable: true });
-      }
+      if (own) recordFieldsSet(parsed, set);
+      return set;
     };
   }
   if (def.type === 'array' && def.element) {
     const element = def.element;
     return (raw, parsed) => {
-      if (!Array.isArray(raw) || !Array.isArray(parsed)) return;
+      if (!Array.isArray(raw) || !Array.isArray(parsed)) return undefined;
       for (let i = 0; i < parsed.length; i++) markFieldsSet(element, raw[i], parsed[i]);
+      return undefined;
     };
   }
   return null;
 }
 
-/** Records on `parsed` (and the objects nested in it) which keys `raw` set. */
-export function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown): void {
-  if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return;
+function recordFieldsSet(target: object, set: Set<string>): void {
+  // Non-enumerable, so a spread or Object.assign copy does not carry a stale set along.
+  if (!Object.prototype.hasOwnProperty.call(target, FIELDS_SET)) {
+    Object.defineProperty(target, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+  }
+}
+
+function mark(schema: z.ZodType, raw: unknown, parsed: unknown, own: boolean): Set<string> | undefined {
+  if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return undefined;
   let marker = markers.get(schema);
   if (marker === undefined) markers.set(schema, (marker = compileMarker(schema)));
-  if (marker !== null) marker(raw, parsed);
+  return marker === null ? undefined : marker(raw, parsed, own);
+}
+
+/** Records on `parsed` (and the objects nested in it) which keys `raw` set. */
+function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown): void {
+  mark(schema, raw, parsed, true);
 }
 
 /**
@@ -116,9 +128,8 @@ export function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown):
 export function instantiate<T>(cls: AnyModelClass, raw: unknown, parsed: Record<string, unknown>): T {
   const instance = Object.create(cls.prototype) as Record<string, unknown>;
   Object.assign(instance, parsed);
-  markFieldsSet(cls.schema, raw, parsed);
-  const set = (parsed as { [FIELDS_SET]?: Set<string> })[FIELDS_SET] ?? new Set(Object.keys(parsed));
-  Object.defineProperty(instance, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+  // The set is recorded on the instance only: `parsed` itself is dropped.
+  recordFieldsSet(instance, mark(cls.schema, raw, parsed, false) ?? new Set(Object.keys(parsed)));
   return instance as T;
 }
 
@@ -145,9 +156,7 @@ export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelCla
       const result = schema.safeParse(input);
       if (!result.success) throw new ValidationError(name, translateIssues(issuesWithInput(schema, input), schema, data, []));
       Object.assign(this, result.data);
-      markFieldsSet(schema, data, result.data);
-      const set = (result.data as { [FIELDS_SET]?: Set<string> })[FIELDS_SET];
-      Object.defineProperty(this, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+      recordFieldsSet(this, mark(schema, data, result.data, false) ?? new Set(Object.keys(result.data)));
     }
 
     static validate<T>(this: new (data: never) => T, data: unknown): T {
