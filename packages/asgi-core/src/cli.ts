@@ -38,6 +38,7 @@ Options:
   --min-request-body-rate <bytes/s>  Answer 408 to request bodies slower than this (default 240; 0 = off)
   --min-request-body-rate-grace-period <s>
                                      Seconds before the body rate is enforced (default 5)
+  --ws-per-message-deflate           Negotiate WebSocket permessage-deflate (default off)
   --limit-concurrency <n>            Answer 503 beyond this many concurrent connections/requests
   --limit-max-requests <n>           Stop (and let the supervisor replace) after this many requests
   --app-factory                      Treat <export> as a factory returning the app
@@ -61,6 +62,7 @@ const OPTIONS = {
   'timeout-graceful-shutdown': { type: 'string' },
   'min-request-body-rate': { type: 'string' },
   'min-request-body-rate-grace-period': { type: 'string' },
+  'ws-per-message-deflate': { type: 'boolean' },
   'limit-concurrency': { type: 'string' },
   'limit-max-requests': { type: 'string' },
   'app-factory': { type: 'boolean' },
@@ -118,6 +120,7 @@ function parseCommand(argv: string[]): Command | 'help' {
       timeoutGracefulShutdown: number('timeout-graceful-shutdown', values['timeout-graceful-shutdown'], false),
       minRequestBodyRate: number('min-request-body-rate', values['min-request-body-rate'], false),
       minRequestBodyRateGracePeriod: number('min-request-body-rate-grace-period', values['min-request-body-rate-grace-period'], false),
+      wsPerMessageDeflate: values['ws-per-message-deflate'] ?? false,
       limitConcurrency: number('limit-concurrency', values['limit-concurrency']),
       limitMaxRequests: number('limit-max-requests', values['limit-max-requests']),
       handleSignals: true,

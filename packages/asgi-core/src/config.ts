@@ -56,7 +56,11 @@ export interface ServerOptions {
   wsPingInterval?: number;
   /** Seconds to wait for a pong before closing the WebSocket with 1011 (default 20). */
   wsPingTimeout?: number;
-  /** Negotiate permessage-deflate with WebSocket clients (default true, as uvicorn). */
+  /**
+   * Negotiate permessage-deflate with WebSocket clients. Default false, unlike uvicorn: with `ws`,
+   * negotiating it cut small-message echo throughput to ~0.3x (docs/benchmarks.md), and `ws` itself
+   * leaves it off on servers for that reason. Turn it on for large, compressible messages.
+   */
   wsPerMessageDeflate?: boolean;
   /** Minimum log level (default `info`); ignored when `logger` is given. */
   logLevel?: LogLevel;
@@ -139,7 +143,7 @@ export function resolveConfig(options: ServerOptions = {}): ResolvedConfig {
     wsMaxSize: positive('wsMaxSize', options.wsMaxSize, 16 * 1024 * 1024) as number,
     wsPingInterval: positive('wsPingInterval', options.wsPingInterval, 20, true) as number,
     wsPingTimeout: positive('wsPingTimeout', options.wsPingTimeout, 20, true) as number,
-    wsPerMessageDeflate: options.wsPerMessageDeflate ?? true,
+    wsPerMessageDeflate: options.wsPerMessageDeflate ?? false,
     logger:
       options.logger ??
       new Logger({ level: options.logLevel ?? 'info', accessLog: options.accessLog ?? true, sink: options.logSink }),

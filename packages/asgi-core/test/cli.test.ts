@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, request } from 'undici';
+import WebSocket from 'ws';
 import { rawExchange } from './helpers';
 import { appDir, freePort, killQuietly, PACKAGE_DIR, spawnCli, type CliProcess } from './cli-helpers';
 
@@ -276,5 +277,30 @@ describe('supervisors', () => {
     expect(JSON.parse(await (await request(`${url}/built`)).body.text())).toMatchObject({ path: '/built', state: 'boot' });
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
+  });
+});
+
+describe('--ws-per-message-deflate', () => {
+  let cli: CliProcess | null = null;
+  afterEach(() => killQuietly(cli));
+
+  test('turns permessage-deflate negotiation on (it is off by default)', async () => {
+    const dir = appDir({
+      'app.js': `exports.app = async (scope, receive, send) => {
+        if (scope.type !== 'websocket') return;
+        await receive();
+        await send({ type: 'websocket.accept' });
+        while ((await receive()).type !== 'websocket.disconnect');
+      };`,
+    });
+    for (const [flags, extensions] of [[[], ''], [['--ws-per-message-deflate'], 'permessage-deflate']] as const) {
+      cli = spawnCli(['serve', `${join(dir, 'app.js')}:app`, '--port', '0', '--lifespan', 'off', ...flags]);
+      const ws = new WebSocket((await cli.waitForUrl()).replace('http', 'ws'), { perMessageDeflate: true });
+      await new Promise((resolve) => ws.once('open', resolve));
+      expect(ws.extensions).toBe(extensions);
+      ws.close();
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    }
   });
 });

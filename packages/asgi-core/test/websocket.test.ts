@@ -249,6 +249,32 @@ describe('websocket', () => {
     }
   });
 
+  test('permessage-deflate is negotiated only when wsPerMessageDeflate is on', async () => {
+    const app = async (scope: WebSocketScope, receive: Receive, send: Send) => {
+      await receive();
+      await send({ type: 'websocket.accept' });
+      const message = await receive();
+      if (message.type === 'websocket.receive') await send({ type: 'websocket.send', text: `echo ${message.text}` });
+      while ((await receive()).type !== 'websocket.disconnect');
+    };
+    for (const [options, extensions] of [[{}, ''], [{ wsPerMessageDeflate: true }, 'permessage-deflate']] as const) {
+      const other = await startServer(async (scope, receive, send) => {
+        if (scope.type === 'websocket') await app(scope, receive, send);
+      }, options);
+      try {
+        const ws = new WebSocket(other.url.replace('http', 'ws'), { perMessageDeflate: true }); // the client offers it
+        await new Promise((resolve) => ws.once('open', resolve));
+        expect(ws.extensions).toBe(extensions);
+        const reply = new Promise<string>((resolve) => ws.once('message', (data) => resolve(data.toString())));
+        ws.send('x'.repeat(4096)); // above ws's compression threshold
+        expect(await reply).toBe(`echo ${'x'.repeat(4096)}`);
+        ws.close();
+      } finally {
+        await other.close();
+      }
+    }
+  });
+
   test('an invalid handshake is answered 400 without calling the app', async () => {
     let called = false;
     handler = async () => {
