@@ -7,16 +7,19 @@
  */
 import { Buffer } from 'node:buffer';
 import type { ASGIApp, ReceiveMessage, SendMessage, WebSocketScope } from 'asgi-core';
-import { FormData as UndiciFormData, Response as UndiciResponse, request as undiciRequest } from 'undici';
 import { type ASGIAppLike, toASGIApp } from './asgi';
 import { LifespanError } from './errors';
 import { Headers } from './headers';
-import { ASGIDispatcher } from './internal/asgi-dispatcher';
+import type { Dispatcher } from 'undici';
+import { createASGIDispatcher } from './internal/asgi-dispatcher';
 import { CookieJar } from './internal/cookie-jar';
 import { AsyncQueue } from './internal/queue';
 import { unquote, urlencode } from './internal/quote';
 import { decodeContent, TestResponse } from './testclient-response';
 import { WebSocketTestSession } from './testclient-websocket';
+
+/** undici, loaded on first use: importing starlette-ts in production must not pay for it (~150 ms). */
+const undici = (): typeof import('undici') => require('undici');
 
 export { TestResponse } from './testclient-response';
 
@@ -101,7 +104,7 @@ export class TestClient {
   /** The lifespan state shared (shallow-copied) into every scope. */
   readonly appState: Record<string, unknown> = {};
   /** The undici Dispatcher that runs the app. */
-  readonly dispatcher: ASGIDispatcher;
+  readonly dispatcher: Dispatcher;
   private readonly config: Required<Omit<TestClientOptions, 'cookies' | 'baseUrl'>>;
   private readonly jar = new CookieJar();
   private lifespan: { toApp: AsyncQueue<ReceiveMessage>; fromApp: AsyncQueue<SendMessage | { error?: unknown; done: true }> } | undefined;
@@ -117,7 +120,7 @@ export class TestClient {
       client: options.client ?? ['testclient', 50000],
     };
     for (const [name, value] of Object.entries(options.cookies ?? {})) this.jar.set(name, value);
-    this.dispatcher = new ASGIDispatcher(this.app, {
+    this.dispatcher = createASGIDispatcher(this.app, {
       rootPath: this.config.rootPath,
       raiseServerExceptions: this.config.raiseServerExceptions,
       client: this.config.client,
@@ -178,7 +181,8 @@ export class TestClient {
       return { body: typeof options.content === 'string' ? Buffer.from(options.content, 'utf8') : Buffer.from(options.content) };
     }
     if (options.files !== undefined) {
-      const form = new UndiciFormData();
+      const { FormData, Response } = undici();
+      const form = new FormData();
       for (const [key, value] of Object.entries(options.data ?? {})) {
         for (const item of Array.isArray(value) ? value : [value]) form.append(key, String(item));
       }
@@ -190,7 +194,7 @@ export class TestClient {
           form.append(key, blob, filename);
         }
       }
-      const encoded = new UndiciResponse(form);
+      const encoded = new Response(form);
       return { body: Buffer.from(await encoded.arrayBuffer()), contentType: encoded.headers.get('content-type') ?? undefined };
     }
     if (options.data !== undefined) {
@@ -250,13 +254,14 @@ export class TestClient {
       if (!headers.has('content-length')) set('content-length', String(body.length));
       if (contentType !== undefined && !headers.has('content-type')) set('content-type', contentType);
     }
-    const response = await undiciRequest(target, {
+    const request = undici().request;
+    const response = await request(target, {
       dispatcher: this.dispatcher,
       method: method as 'GET',
       headers: [...headers.values()].flat(),
       body: body ?? null,
       responseHeaders: 'raw',
-    } as Parameters<typeof undiciRequest>[1]);
+    } as Parameters<typeof request>[1]);
     const raw = response.headers as unknown as string[];
     const pairs: [string, string][] = [];
     for (let i = 0; i < raw.length; i += 2) pairs.push([String(raw[i]).toLowerCase(), String(raw[i + 1])]);
