@@ -1,7 +1,7 @@
 // Spawning the CLI from source (node -r ts-node/register/transpile-only src/cli.ts) in tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -86,4 +86,16 @@ export function freePort(): Promise<number> {
 /** Stops a CLI process that a test left running. */
 export function killQuietly(cli: CliProcess | null): void {
   if (cli && cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+}
+
+/** What a TCP connect to the port gets: 'connected', or the error code (ECONNREFUSED while nothing listens). */
+export function connectOutcome(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
 }

@@ -1,7 +1,7 @@
 // Graceful shutdown of the CLI with 1 000 requests in flight, over raw sockets to a child process.
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { appDir, killQuietly, spawnCli, type CliProcess } from './cli-helpers';
+import { appDir, connectOutcome, killQuietly, spawnCli, type CliProcess } from './cli-helpers';
 
 jest.setTimeout(120000);
 
@@ -71,17 +71,6 @@ function exchange(port: number, request: string): { socket: Socket; received: Pr
   return { socket, received };
 }
 
-function connectError(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
-
 let cli: CliProcess | null = null;
 afterEach(() => killQuietly(cli));
 
@@ -116,7 +105,7 @@ test('SIGTERM with 1 000 requests in flight: every one gets its full response, n
   cli.child.kill('SIGTERM');
   // Logged right after the listener closed (uvicorn's order: stop listening first), so a new connection is refused.
   await cli.waitForOutput(/Waiting for connections to close/);
-  expect(await connectError(port)).toBe('ECONNREFUSED');
+  expect(await connectOutcome(port)).toBe('ECONNREFUSED');
   expect(await Promise.all(idle.map((connection) => connection.closed))).toEqual(Array(IDLE).fill('closed'));
   for (const connection of idle) expect(Buffer.concat(connection.chunks).toString()).toMatch(/\r\n\r\npong$/); // nothing more
 

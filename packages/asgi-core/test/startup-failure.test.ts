@@ -1,8 +1,8 @@
 // A failing lifespan startup, through the CLI in a child process: exit code 3 (uvicorn's STARTUP_FAILURE),
 // uvicorn's message, nothing listening while startup runs (uvicorn binds after startup), and the port free at once.
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { appDir, freePort, killQuietly, spawnCli, type CliProcess } from './cli-helpers';
+import { appDir, connectOutcome, freePort, killQuietly, spawnCli, type CliProcess } from './cli-helpers';
 
 jest.setTimeout(60000);
 
@@ -30,17 +30,6 @@ const FAILURES = {
   },
 };
 
-function probe(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-  });
-}
-
 /** Binds `port` and releases it: resolves 'bound', or the error code if something still holds it. */
 function bindOnce(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -61,7 +50,7 @@ describe.each(Object.entries(FAILURES))('a lifespan startup that %s', (_name, fa
       const port = await freePort();
       cli = spawnCli(['serve', `${join(dir, 'app.js')}:app`, '--port', String(port), '--lifespan', failure.lifespan, ...(extra as string[])]);
       await cli.waitForOutput(/app: starting/);
-      expect(await probe(port)).toBe('ECONNREFUSED'); // startup runs before the bind
+      expect(await connectOutcome(port)).toBe('ECONNREFUSED'); // startup runs before the bind
       expect(await cli.exited).toBe(3);
       expect(await bindOnce(port)).toBe('bound');
       const output = cli.output();
