@@ -85,7 +85,7 @@ function compileMarker(schema: z.ZodType): Marker | null {
         if (value === undefined) continue;
         set.add(keys[i]);
         const child = nested[i];
-        if (child !== null) markFieldsSet(child, value, (parsed as Record<string, unknown>)[keys[i]]);
+        if (child !== null) mark(child, value, (parsed as Record<string, unknown>)[keys[i]], true);
       }
       if (own) recordFieldsSet(parsed, set);
       return set;
@@ -95,7 +95,7 @@ function compileMarker(schema: z.ZodType): Marker | null {
     const element = def.element;
     return (raw, parsed) => {
       if (!Array.isArray(raw) || !Array.isArray(parsed)) return undefined;
-      for (let i = 0; i < parsed.length; i++) markFieldsSet(element, raw[i], parsed[i]);
+      for (let i = 0; i < parsed.length; i++) mark(element, raw[i], parsed[i], true);
       return undefined;
     };
   }
@@ -109,16 +109,15 @@ function recordFieldsSet(target: object, set: Set<string>): void {
   }
 }
 
+/**
+ * Records which keys `raw` set on the objects nested in `parsed` (and, when `own`, on `parsed`
+ * itself: pydantic's `model_fields_set`); returns the top-level set.
+ */
 function mark(schema: z.ZodType, raw: unknown, parsed: unknown, own: boolean): Set<string> | undefined {
   if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return undefined;
   let marker = markers.get(schema);
   if (marker === undefined) markers.set(schema, (marker = compileMarker(schema)));
   return marker === null ? undefined : marker(raw, parsed, own);
-}
-
-/** Records on `parsed` (and the objects nested in it) which keys `raw` set. */
-function markFieldsSet(schema: z.ZodType, raw: unknown, parsed: unknown): void {
-  mark(schema, raw, parsed, true);
 }
 
 /**
