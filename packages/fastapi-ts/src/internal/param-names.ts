@@ -38,8 +38,10 @@ function stripComments(src: string): string {
   return src.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '');
 }
 
-/** The parameter list of `fn` (a function, method or class), as names. */
-export function parameterNames(fn: ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown), kind: 'function' | 'class' = 'function'): Array<string | undefined> {
+type Callable = ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown);
+
+/** The source text of each parameter of `fn` (of its constructor, for a class), split at top-level commas. */
+function parameterParts(fn: Callable, kind: 'function' | 'class'): string[] {
   let src = stripComments(Function.prototype.toString.call(fn));
   if (kind === 'class') {
     const m = /\bconstructor\s*\(/.exec(src);
@@ -54,39 +56,21 @@ export function parameterNames(fn: ((...args: never[]) => unknown) | (abstract n
     return m ? [m[1]] : [];
   }
   let depth = 0;
-  let close = -1;
   for (let i = open; i < src.length; i++) {
     const c = src[i];
     if (c === '"' || c === "'" || c === '`') i = skipString(src, i);
     else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) {
-      close = i;
-      break;
-    }
+    else if (c === ')' && --depth === 0) return splitTopLevel(src.slice(open + 1, i));
   }
-  if (close === -1) return [];
-  return splitTopLevel(src.slice(open + 1, close)).map((part) => {
-    const m = /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)\s*(=|$)/.exec(part);
-    return m ? m[1] : undefined;
-  });
+  return [];
+}
+
+/** The parameter list of `fn` (a function, method or class), as names. */
+export function parameterNames(fn: Callable, kind: 'function' | 'class' = 'function'): Array<string | undefined> {
+  return parameterParts(fn, kind).map((part) => /^\s*(?:\.\.\.)?([A-Za-z_$][\w$]*)\s*(=|$)/.exec(part)?.[1]);
 }
 
 /** Which parameters have a default value in the source (`skip = 0`): absent input is not an error for them. */
-export function parameterDefaults(fn: ((...args: never[]) => unknown) | (abstract new (...args: never[]) => unknown), kind: 'function' | 'class' = 'function'): boolean[] {
-  let src = stripComments(Function.prototype.toString.call(fn));
-  if (kind === 'class') {
-    const m = /\bconstructor\s*\(/.exec(src);
-    if (!m) return [];
-    src = src.slice(m.index + m[0].length - 1);
-  }
-  const open = src.indexOf('(');
-  if (open === -1) return [];
-  let depth = 0;
-  for (let i = open; i < src.length; i++) {
-    const c = src[i];
-    if (c === '"' || c === "'" || c === '`') i = skipString(src, i);
-    else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return splitTopLevel(src.slice(open + 1, i)).map((part) => /^\s*[A-Za-z_$][\w$]*\s*=/.test(part));
-  }
-  return [];
+export function parameterDefaults(fn: Callable, kind: 'function' | 'class' = 'function'): boolean[] {
+  return parameterParts(fn, kind).map((part) => /^\s*[A-Za-z_$][\w$]*\s*=/.test(part));
 }
