@@ -1,20 +1,8 @@
 // The demo's OpenAPI document: valid OpenAPI 3.1, every route of the service
 // in it, the security scheme behind /users/me, and the docs pages served.
-import { execFileSync } from 'node:child_process';
 import type { TestClient } from 'starlette-ts';
+import { validateOpenapi } from '../../../packages/fastapi-ts/test/helpers/openapi';
 import { startClient } from './helpers';
-
-/** Runs @seriousme/openapi-schema-validator (ESM only) in a child process. */
-function validateOpenapi(doc: unknown): { valid: boolean; version: string; errors: unknown } {
-  const script = `
-    import { Validator } from '@seriousme/openapi-schema-validator';
-    let input = ''; for await (const chunk of process.stdin) input += chunk;
-    const validator = new Validator();
-    const result = await validator.validate(JSON.parse(input));
-    process.stdout.write(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: __dirname, input: JSON.stringify(doc) });
-  return JSON.parse(out.toString()) as { valid: boolean; version: string; errors: unknown };
-}
 
 type Doc = {
   openapi: string;

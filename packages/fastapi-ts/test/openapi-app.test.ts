@@ -4,22 +4,11 @@
  * controllers), `app.openapi()` caching, `rootPath`, and the docs routes.
  */
 import 'reflect-metadata';
-import { execFileSync } from 'node:child_process';
 import { TestClient } from 'starlette-ts';
 import { z } from 'zod';
 import { Body, Controller, Cookie, Depends, FastAPI, Get, Header, Model, Path, Post, Query, dependency } from '../src';
 import type { OpenAPIObject } from '../src/openapi/models';
-
-function validateOpenapi(doc: unknown): { valid: boolean; version: string; errors: unknown } {
-  const script = `
-    import { Validator } from '@seriousme/openapi-schema-validator';
-    let input = ''; for await (const chunk of process.stdin) input += chunk;
-    const validator = new Validator();
-    const result = await validator.validate(JSON.parse(input));
-    process.stdout.write(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: __dirname, input: JSON.stringify(doc) });
-  return JSON.parse(out.toString()) as { valid: boolean; version: string; errors: unknown };
-}
+import { HTTP_VALIDATION_ERROR, RESPONSE_422, VALIDATION_ERROR, validateOpenapi } from './helpers/openapi';
 
 async function openapiOf(app: FastAPI, options: { rootPath?: string } = {}): Promise<OpenAPIObject> {
   const client = new TestClient(app, options);
@@ -29,27 +18,6 @@ async function openapiOf(app: FastAPI, options: { rootPath?: string } = {}): Pro
   return response.json() as OpenAPIObject;
 }
 
-const VALIDATION_ERROR = {
-  title: 'ValidationError',
-  required: ['loc', 'msg', 'type'],
-  type: 'object',
-  properties: {
-    loc: { title: 'Location', type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
-    msg: { title: 'Message', type: 'string' },
-    type: { title: 'Error Type', type: 'string' },
-    input: { title: 'Input' },
-    ctx: { title: 'Context', type: 'object' },
-  },
-};
-const HTTP_VALIDATION_ERROR = {
-  title: 'HTTPValidationError',
-  type: 'object',
-  properties: { detail: { title: 'Detail', type: 'array', items: { $ref: '#/components/schemas/ValidationError' } } },
-};
-const RESPONSE_422 = {
-  description: 'Validation Error',
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } },
-};
 
 test('body tutorial001 written with fastapi-ts serves exactly FastAPI\'s document', async () => {
   class Item extends Model('Item', {

@@ -3,7 +3,6 @@
  * contract, compared with what FastAPI emits for the equivalent tutorial
  * apps (fastapi/fastapi tests/test_tutorial), and validated as OpenAPI 3.1.
  */
-import { execFileSync } from 'node:child_process';
 import { HTMLResponse, PlainTextResponse, RedirectResponse, StreamingResponse } from 'starlette-ts';
 import { z } from 'zod';
 import type { Dependant, ParamField, ParamLocation } from '../src/dependencies/models';
@@ -11,6 +10,7 @@ import { getOpenapi, generateUniqueId, type OpenAPIRoute } from '../src/openapi/
 import { SchemaGenerator, registerSchemaName } from '../src/openapi/schemas';
 import { DeclarationError, FastAPIError } from '../src/errors';
 import type { OpenAPIObject } from '../src/openapi/models';
+import { HTTP_VALIDATION_ERROR, RESPONSE_422, VALIDATION_ERROR, validateOpenapi } from './helpers/openapi';
 
 type FieldOptions = Partial<Omit<ParamField, 'location' | 'name' | 'schema'>>;
 
@@ -54,45 +54,8 @@ function named<T extends z.ZodType>(name: string, schema: T): T {
   return schema;
 }
 
-const VALIDATION_ERROR = {
-  title: 'ValidationError',
-  required: ['loc', 'msg', 'type'],
-  type: 'object',
-  properties: {
-    loc: { title: 'Location', type: 'array', items: { anyOf: [{ type: 'string' }, { type: 'integer' }] } },
-    msg: { title: 'Message', type: 'string' },
-    type: { title: 'Error Type', type: 'string' },
-    input: { title: 'Input' },
-    ctx: { title: 'Context', type: 'object' },
-  },
-};
-const HTTP_VALIDATION_ERROR = {
-  title: 'HTTPValidationError',
-  type: 'object',
-  properties: {
-    detail: { title: 'Detail', type: 'array', items: { $ref: '#/components/schemas/ValidationError' } },
-  },
-};
-const RESPONSE_422 = {
-  description: 'Validation Error',
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } },
-};
 const ANY_JSON_200 = { description: 'Successful Response', content: { 'application/json': { schema: {} } } };
 
-/** Runs @seriousme/openapi-schema-validator (ESM only) in a child process. */
-function validateOpenapi(doc: unknown): { valid: boolean; version: string; errors: unknown } {
-  const script = `
-    import { Validator } from '@seriousme/openapi-schema-validator';
-    let input = ''; for await (const chunk of process.stdin) input += chunk;
-    const validator = new Validator();
-    const result = await validator.validate(JSON.parse(input));
-    process.stdout.write(JSON.stringify({ valid: result.valid, version: validator.version, errors: result.errors ?? null }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: __dirname,
-    input: JSON.stringify(doc),
-  });
-  return JSON.parse(out.toString()) as { valid: boolean; version: string; errors: unknown };
-}
 
 const doc = (routes: unknown[], extra: Partial<Parameters<typeof getOpenapi>[0]> = {}): OpenAPIObject =>
   getOpenapi({ title: 'FastAPI', version: '0.1.0', routes, ...extra });
