@@ -4,13 +4,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import * as v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { serve, type ServerHandle } from 'asgi-core';
 import { Agent, request } from 'undici';
 import { z } from 'zod';
 import { TestClient, type UploadFile } from 'starlette-ts';
 import { Body, FastAPI, File, Form, Model, UploadFileSchema } from '../src';
+import { peakMemoryGrowth } from '../../starlette-ts/test/support/memory';
 
 const app = new FastAPI();
 app.post('/login/', { params: { username: Form(), password: Form() } }, ({ username }) => ({ username }));
@@ -260,28 +259,7 @@ describe('a 50 MB upload through a File route over a real socket', () => {
       for (let sent = 0; sent < TOTAL; sent += chunk.length) yield chunk;
       yield tail;
     }
-    // Live memory after a collection: what the pipeline retains counts, consumed socket buffers do not.
-    // V8 frees ArrayBuffer backing stores on a background thread after a collection, so a reading taken
-    // right after gc() can still count several MB of dead Buffers: settle, collect again, then read.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const memory = async () => {
-      gc();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      gc();
-      const usage = process.memoryUsage();
-      return usage.heapUsed + usage.arrayBuffers;
-    };
-    const baseline = await memory();
-    let peak = baseline;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, await memory());
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    try {
+    const { growth } = await peakMemoryGrowth(async () => {
       const response = await request(`${handle.url}/upload/`, {
         method: 'POST',
         dispatcher: agent,
@@ -290,13 +268,10 @@ describe('a 50 MB upload through a File route over a real socket', () => {
       });
       expect(response.statusCode).toBe(200);
       expect(await response.body.json()).toEqual({ filename: 'big.bin', size: TOTAL, label: 'big one' });
-    } finally {
-      sampling = false;
-      await sampler;
-    }
+    });
     expect(seen).toEqual({ size: TOTAL, inMemory: false, tempFiles: [expect.any(String)], tempFileSize: TOTAL, tail: 'cdcdcdcd', filename: 'big.bin' });
     // Holding the upload would add 50 MB; the bound leaves room for a loaded machine.
-    expect(peak - baseline).toBeLessThan(20 * MiB);
+    expect(growth).toBeLessThan(20 * MiB);
     // The form is closed by the request's exit stack right after the last body byte is sent
     // (FastAPI's file stack), which can trail the client's read by a turn of the loop.
     for (let i = 0; i < 100 && existsSync(seen!.tempFiles[0]); i++) await new Promise((resolve) => setTimeout(resolve, 20));

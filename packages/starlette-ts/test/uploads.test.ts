@@ -1,8 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
-import * as v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { Agent, request as undiciRequest } from 'undici';
 
 // A private agent, closed after the tests (the global one keeps sockets alive).
@@ -19,6 +17,7 @@ import { JSONResponse } from '../src/responses';
 import { Route } from '../src/routing';
 import { TestClient } from '../src/testclient';
 import { FormData, UploadFile } from '../src/uploads';
+import { gc, peakMemoryGrowth } from './support/memory';
 
 const MiB = 1024 * 1024;
 
@@ -224,29 +223,7 @@ describe('a 50 MB upload over a real socket', () => {
       for (let sent = 0; sent < TOTAL; sent += chunk.length) yield chunk;
       yield tail;
     }
-    // Live memory only: collect garbage before each sample, so transient socket buffers
-    // already consumed do not count, while anything the pipeline retains does. V8 frees
-    // ArrayBuffer backing stores on a background thread after a collection, so a reading taken
-    // right after gc() can still count several MB of dead Buffers: settle, collect again, then read.
-    v8.setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
-    const memory = async () => {
-      gc();
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      gc();
-      const usage = process.memoryUsage();
-      return usage.heapUsed + usage.arrayBuffers;
-    };
-    const baseline = await memory();
-    let peak = baseline;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, await memory());
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    })();
-    try {
+    const { growth } = await peakMemoryGrowth(async () => {
       const res = await request(`${handle.url}/upload`, {
         method: 'POST',
         headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + TOTAL + tail.length) },
@@ -254,21 +231,16 @@ describe('a 50 MB upload over a real socket', () => {
       });
       expect(res.statusCode).toBe(200);
       expect(await res.body.json()).toEqual({ ok: true, size: TOTAL });
-    } finally {
-      sampling = false;
-      await sampler;
-    }
+    });
     expect(seen).toEqual({ size: TOTAL, inMemory: false, tempFileSize: TOTAL, sample: 'abababab' });
     // The whole body is 50 MB: holding it would show here.
-    expect(peak - baseline).toBeLessThan(12 * MiB);
+    expect(growth).toBeLessThan(12 * MiB);
     expect(liveTempFiles().size).toBe(0);
     expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`starlette-ts-upload-${process.pid}-`))).toEqual([]);
   }, 60_000);
 });
 
 test('an upload dropped without close() loses its temp file once garbage-collected', async () => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
   let path: string | undefined;
   await (async () => {
     const upload = new UploadFile({ spoolMaxSize: 1 });
