@@ -9,6 +9,7 @@ import { Logger, serve, type LogLevel, type ServerHandle } from 'asgi-core';
 import { EventSourceResponse, StreamingResponse } from 'starlette-ts';
 import { request } from 'undici';
 import { BackgroundTasks, Depends, dependency, FastAPI, HTTPException } from '../src';
+import { readThenAbort } from '../../starlette-ts/test/support/raw-socket';
 
 interface LogRecord {
   level: LogLevel;
@@ -215,22 +216,6 @@ async function expectLoggedOnce(message: RegExp, thrower: string): Promise<void>
   expect(consoleErrors).toEqual([]);
 }
 
-/** Reads a raw response until `needle` arrives, then resets the connection. */
-async function readThenAbort(path: string, needle: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  let received = '';
-  await new Promise<void>((resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (received.includes(needle)) resolve();
-    });
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`);
-  });
-  socket.destroy();
-  return received;
-}
-
 describe('a fault answers the right response, is logged once, and the server keeps serving', () => {
   test('an error in the handler is a plain 500 "Internal Server Error"', async () => {
     const r = await get('/fault/handler');
@@ -378,7 +363,7 @@ describe('generator-dependency cleanup runs exactly once on every path', () => {
   });
 
   test('a client that disconnects mid-stream: the stream stops, its finally and the cleanup run once, nothing is logged', async () => {
-    const received = await readThenAbort('/cleanup/stream', 'session chunk 3\n');
+    const received = await readThenAbort(port, '/cleanup/stream', 'session chunk 3\n');
     expect(received.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
     await until(() => counts.cleanup > 0, 'cleanup after the disconnect');
     await sleep(100); // a generator still running would produce, and a second cleanup would count, meanwhile
@@ -389,7 +374,7 @@ describe('generator-dependency cleanup runs exactly once on every path', () => {
   });
 
   test('a client that disconnects mid-SSE: the producer stops, its finally and the cleanup run once, nothing is logged', async () => {
-    const received = await readThenAbort('/cleanup/events', 'data: session 3\r\n\r\n');
+    const received = await readThenAbort(port, '/cleanup/events', 'data: session 3\r\n\r\n');
     expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*content-type: text\/event-stream; charset=utf-8\r\n/i);
     await until(() => counts.cleanup > 0, 'cleanup after the disconnect');
     await sleep(100);
@@ -400,7 +385,7 @@ describe('generator-dependency cleanup runs exactly once on every path', () => {
   });
 
   test('twenty disconnects in a row leave exactly twenty cleanups and a serving server', async () => {
-    for (let i = 0; i < 20; i++) await readThenAbort(i % 2 ? '/cleanup/events' : '/cleanup/stream', i % 2 ? 'data: session 1\r\n' : 'session chunk 1\n');
+    for (let i = 0; i < 20; i++) await readThenAbort(port, i % 2 ? '/cleanup/events' : '/cleanup/stream', i % 2 ? 'data: session 1\r\n' : 'session chunk 1\n');
     await until(() => counts.cleanup === 20, 'twenty cleanups');
     await sleep(100);
     expect(counts).toMatchObject({ setup: 20, cleanup: 20, sawError: [], streamFinally: 10, sseFinally: 10 });

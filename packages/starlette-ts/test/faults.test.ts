@@ -4,11 +4,11 @@
  * an EventSourceResponse stops its iterator exactly once with nothing logged, and request
  * bodies have no size limit (as in Starlette).
  */
-import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Logger, serve, type LogLevel, type ServerHandle } from 'asgi-core';
 import { Agent, request as undiciRequest } from 'undici';
 import { EventSourceResponse, JSONResponse, PlainTextResponse, Request, Route, Starlette, StreamingResponse } from '../src';
+import { readThenAbort } from './support/raw-socket';
 
 // A private agent, closed after the tests (the global one keeps sockets alive).
 const agent = new Agent();
@@ -104,22 +104,6 @@ async function expectServing(): Promise<void> {
   expect([r.statusCode, await r.body.text()]).toEqual([200, 'ok']);
 }
 
-/** Reads a raw response until `needle` arrives, then resets the connection. */
-async function readThenAbort(path: string, needle: string): Promise<string> {
-  const socket = connect(port, '127.0.0.1');
-  let received = '';
-  await new Promise<void>((resolve, reject) => {
-    socket.on('error', reject);
-    socket.on('data', (chunk: Buffer) => {
-      received += chunk.toString('latin1');
-      if (received.includes(needle)) resolve();
-    });
-    socket.write(`GET ${path} HTTP/1.1\r\nHost: test\r\n\r\n`);
-  });
-  socket.destroy();
-  return received;
-}
-
 test('a failing endpoint is a plain 500, logged once with its stack, and the next request is served', async () => {
   const r = await request(`${handle.url}/explode`);
   expect([r.statusCode, r.headers['content-type'], await r.body.text()]).toEqual([500, 'text/plain; charset=utf-8', 'Internal Server Error']);
@@ -137,7 +121,7 @@ describe('a client that leaves mid-stream', () => {
     ['a StreamingResponse over a sync generator', '/stream-sync', 'sync 3\n'],
     ['an EventSourceResponse', '/events', 'data: tick 3\r\n\r\n'],
   ])('%s: the iterator stops, its finally runs once, nothing is logged', async (_name, path, needle) => {
-    const received = await readThenAbort(path, needle);
+    const received = await readThenAbort(port, path, needle);
     expect(received.startsWith('HTTP/1.1 200 OK\r\n')).toBe(true);
     await until(() => counts.finally > 0, 'the iterator finally');
     const producedAtStop = counts.produced;
@@ -151,7 +135,7 @@ describe('a client that leaves mid-stream', () => {
   test('a producer waiting when the client leaves finishes its wait, then stops at its next yield (its finally runs once)', async () => {
     // JavaScript cannot cancel an await (Python raises CancelledError into it): return() is
     // queued, the code after the wait runs, and the generator ends at its next yield.
-    await readThenAbort('/stream-waiting', 'first\n');
+    await readThenAbort(port, '/stream-waiting', 'first\n');
     await sleep(100);
     expect(counts).toEqual({ produced: 0, finally: 0, afterWait: 0 });
     await expectServing(); // the response did not block on the pending producer
@@ -163,7 +147,7 @@ describe('a client that leaves mid-stream', () => {
   });
 
   test('fifty disconnects in a row: fifty finallys, no log, still serving', async () => {
-    for (let i = 0; i < 50; i++) await readThenAbort(i % 2 ? '/events' : '/stream', i % 2 ? 'data: tick 1\r\n' : 'chunk 1\n');
+    for (let i = 0; i < 50; i++) await readThenAbort(port, i % 2 ? '/events' : '/stream', i % 2 ? 'data: tick 1\r\n' : 'chunk 1\n');
     await until(() => counts.finally === 50, 'fifty finallys');
     await sleep(100);
     expect(counts.finally).toBe(50);
