@@ -7,6 +7,7 @@ import { ASGIObject } from './asgi';
 import { BackgroundTask, runBackground } from './background';
 import { JSONRenderError } from './errors';
 import { MutableHeaders } from './headers';
+import { BodyPump } from './internal/body-pump';
 import { type CookieOptions, serializeCookie } from './internal/cookies';
 import { quote } from './internal/quote';
 import { ReceiveChannel } from './internal/receive-channel';
@@ -225,6 +226,12 @@ function iteratorOf(content: StreamContent): AsyncIterator<StreamChunk> | Iterat
   throw new TypeError('StreamingResponse content must be an async iterable or an iterable of strings/bytes');
 }
 
+function encodeChunk(chunk: StreamChunk): Uint8Array {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError(`StreamingResponse chunks must be strings or bytes, got ${typeof chunk}`);
+}
+
 /**
  * A response whose body is produced by an (async) iterable. It listens for
  * `http.disconnect` while streaming and, when the client leaves, stops the iterator
@@ -251,60 +258,26 @@ export class StreamingResponse extends Response {
     super.initHeaders(headers, null);
   }
 
-  private encode(chunk: StreamChunk): Uint8Array {
-    if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-    if (chunk instanceof Uint8Array) return chunk;
-    throw new TypeError(`StreamingResponse chunks must be strings or bytes, got ${typeof chunk}`);
-  }
-
   override async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const iterator = iteratorOf(this.bodyIterator);
-    const prefix = scope.type === 'websocket' ? 'websocket.' : '';
+    const bodyType = scope.type === 'websocket' ? 'websocket.http.response.body' : 'http.response.body';
     const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
-    let disconnected = false;
-    let pendingNext = false;
     // The seed's listen_for_disconnect, through the connection's shared receive channel so
     // a body still being read by the iterator is not stolen.
     const channel = scope.type === 'http' ? ReceiveChannel.of(receive) : undefined;
-    const disconnect: Promise<'disconnect'> = channel
-      ? channel.watch().then(() => {
-          disconnected = true;
-          return 'disconnect' as const;
-        })
-      : new Promise<'disconnect'>(() => undefined);
-
+    const pump = new BodyPump(iteratorOf(this.bodyIterator), encodeChunk, channel ? channel.watch() : new Promise(() => undefined));
+    const bodyless = isBodyless(scope, this.statusCode);
     let failed = false;
     try {
-      await sendTyped({ type: `${prefix}http.response.start`, status: this.statusCode, headers: this.rawHeaders });
-      if (!isBodyless(scope, this.statusCode)) {
-        while (!disconnected) {
-          pendingNext = true;
-          const next = Promise.resolve(iterator.next());
-          next.catch(() => undefined); // it may settle after a disconnect won the race
-          const result = await Promise.race([next, disconnect]);
-          pendingNext = false;
-          if (result === 'disconnect' || result.done) break;
-          try {
-            await sendTyped({ type: `${prefix}http.response.body`, body: this.encode(result.value), more_body: true });
-          } catch (error) {
-            if (disconnected) break;
-            throw error;
-          }
-        }
-      }
-      if (!disconnected) await sendTyped({ type: `${prefix}http.response.body`, body: EMPTY, more_body: false });
+      await sendTyped({ type: scope.type === 'websocket' ? 'websocket.http.response.start' : 'http.response.start', status: this.statusCode, headers: this.rawHeaders });
+      if (!bodyless) await pump.run((body) => sendTyped({ type: bodyType, body, more_body: true }));
+      if (!pump.disconnected) await sendTyped({ type: bodyType, body: EMPTY, more_body: false });
     } catch (error) {
       failed = true;
       throw error;
     } finally {
       channel?.unwatch();
-      if (disconnected || failed || isBodyless(scope, this.statusCode)) {
-        // A pending next() keeps an async generator busy: return() then runs its finally
-        // once the current step settles; do not block the response on it.
-        const closing = Promise.resolve()
-          .then(() => iterator.return?.())
-          .catch((error: unknown) => console.error('StreamingResponse iterator failed while closing:', error));
-        if (!pendingNext) await closing;
+      if (pump.disconnected || failed || bodyless) {
+        await pump.close((error) => console.error('StreamingResponse iterator failed while closing:', error));
       }
     }
     await runBackground(this.background);

@@ -7,6 +7,7 @@
  */
 import type { Receive, Scope, Send, SendMessage } from 'asgi-core';
 import { runBackground } from './background';
+import { BodyPump } from './internal/body-pump';
 import { Response, isBodyless, type HeadersLike, type ResponseOptions } from './responses';
 
 const LINE_SEPARATOR = /\r\n|\r|\n/;
@@ -110,6 +111,7 @@ export interface EventSourceOptions extends ResponseOptions {
 }
 
 function encodeItem(item: EventContent, sep: EventSeparator): Uint8Array {
+  if (typeof item === 'string' && !LINE_SEPARATOR.test(item)) return Buffer.from(`data: ${item}${sep}${sep}`, 'utf8'); // the common case, without an event object
   if (item instanceof Uint8Array) return item;
   if (item instanceof ServerSentEvent) return item.encode();
   if (item !== null && typeof item === 'object') return new ServerSentEvent({ ...item, sep }).encode();
@@ -172,77 +174,40 @@ export class EventSourceResponse extends Response {
   }
 
   override async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const iterator = iteratorOf(this.bodyIterator);
     const prefix = scope.type === 'websocket' ? 'websocket.' : '';
+    const bodyType = `${prefix}http.response.body`;
     const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
     let finished = false;
-    let disconnected = false;
-    let pendingNext = false;
-    let failed = false;
-    let onDisconnect!: (value: 'disconnect') => void;
-    const disconnect = new Promise<'disconnect'>((resolve) => (onDisconnect = resolve));
+    let onDisconnect!: () => void;
+    const disconnect = new Promise<void>((resolve) => (onDisconnect = resolve));
     // Watch receive() so a client that leaves stops the producer (and the pings).
     void (async () => {
       while (!finished) {
         const message = await receive();
         if (message.type === 'http.disconnect' || message.type === 'websocket.disconnect') {
-          disconnected = true;
-          onDisconnect('disconnect');
+          onDisconnect();
           return;
         }
       }
     })().catch(() => undefined);
-
-    let pingTimer: NodeJS.Timeout | undefined;
-    let pingWake: ((value: 'ping') => void) | undefined;
+    const sep = this.sep;
+    const pump = new BodyPump<EventContent>(iteratorOf(this.bodyIterator), (item) => encodeItem(item, sep), disconnect);
+    const bodyless = isBodyless(scope, this.statusCode);
+    let failed = false;
     try {
       await sendTyped({ type: `${prefix}http.response.start`, status: this.statusCode, headers: this.rawHeaders });
-      if (!isBodyless(scope, this.statusCode)) {
-        if (this.pingInterval > 0) {
-          pingTimer = setInterval(() => pingWake?.('ping'), this.pingInterval * 1000);
-          pingTimer.unref?.();
-        }
-        let next: Promise<IteratorResult<EventContent>> | null = null;
-        while (!disconnected) {
-          if (next === null) {
-            pendingNext = true;
-            next = Promise.resolve(iterator.next());
-            next.catch(() => undefined); // may settle after a disconnect won the race
-          }
-          const ping = new Promise<'ping'>((resolve) => (pingWake = resolve));
-          const result = await Promise.race([next, disconnect, ping]);
-          pingWake = undefined;
-          if (result === 'disconnect') break;
-          let chunk: Uint8Array;
-          if (result === 'ping') {
-            chunk = this.pingEvent();
-          } else {
-            pendingNext = false;
-            next = null;
-            if (result.done) break;
-            chunk = encodeItem(result.value, this.sep);
-          }
-          try {
-            await sendTyped({ type: `${prefix}http.response.body`, body: chunk, more_body: true });
-          } catch (error) {
-            if (disconnected) break;
-            throw error;
-          }
-        }
+      if (!bodyless) {
+        const ping = this.pingInterval > 0 ? { intervalMs: this.pingInterval * 1000, event: () => this.pingEvent() } : undefined;
+        await pump.run((body) => sendTyped({ type: bodyType, body, more_body: true }), ping);
       }
-      if (!disconnected) await sendTyped({ type: `${prefix}http.response.body`, body: EMPTY, more_body: false });
+      if (!pump.disconnected) await sendTyped({ type: bodyType, body: EMPTY, more_body: false });
     } catch (error) {
       failed = true;
       throw error;
     } finally {
       finished = true;
-      if (pingTimer) clearInterval(pingTimer);
-      if (disconnected || failed || isBodyless(scope, this.statusCode)) {
-        // return() on a generator busy in next() runs once that step settles: do not wait for it then.
-        const closing = Promise.resolve()
-          .then(() => iterator.return?.())
-          .catch((error: unknown) => console.error('EventSourceResponse iterator failed while closing:', error));
-        if (!pendingNext) await closing;
+      if (pump.disconnected || failed || bodyless) {
+        await pump.close((error) => console.error('EventSourceResponse iterator failed while closing:', error));
       }
     }
     await runBackground(this.background);

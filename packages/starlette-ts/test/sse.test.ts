@@ -49,6 +49,7 @@ describe('EventSourceResponse', () => {
   test('sends the SSE headers and each item as its own flushed body message', async () => {
     async function* events() {
       yield 'plain text';
+      yield 'two\nlines\r\nand\ra third'; // line breaks: one data line each
       yield { event: 'obj', data: 'a\nb', id: 1 };
       yield new ServerSentEvent({ comment: 'hello', sep: '\n' });
       yield Buffer.from('data: raw\r\n\r\n');
@@ -64,6 +65,7 @@ describe('EventSourceResponse', () => {
     ]);
     expect(bodies(res.messages)).toEqual([
       { text: 'data: plain text\r\n\r\n', more: true },
+      { text: 'data: two\r\ndata: lines\r\ndata: and\r\ndata: a third\r\n\r\n', more: true },
       { text: 'id: 1\r\nevent: obj\r\ndata: a\r\ndata: b\r\n\r\n', more: true },
       { text: ': hello\n\n', more: true },
       { text: 'data: raw\r\n\r\n', more: true },
@@ -81,6 +83,8 @@ describe('EventSourceResponse', () => {
     expect(res.header('x-extra')).toBe('1');
     expect(res.header('content-length')).toBeUndefined();
     expect(res.text()).toBe('data: a\n\ndata: b\n\n');
+    // Numbers and a line break in a sync producer take the same framing as the async path.
+    expect((await drive(new EventSourceResponse([1, 'x\ny'], { sep: '\n', ping: 0 }))).text()).toBe('data: 1\n\ndata: x\ndata: y\n\n');
   });
 
   test('sends ping comments while the producer is idle, without losing the pending event', async () => {
