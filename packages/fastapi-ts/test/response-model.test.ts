@@ -172,6 +172,24 @@ describe('status codes and the injected Response', () => {
     expect(r.headers['set-cookie']).toBe('fakesession=fake-cookie-session-value; Path=/; SameSite=lax');
   });
 
+  test('the default JSON answer sends what JSONResponse sends: headers in order, HEAD without the body', async () => {
+    const head = new FastAPI();
+    head.apiRoute('/h', ['GET', 'HEAD'], { params: { response: Response } }, ({ response }) => {
+      response.headers.set('x-sub', '1');
+      return { 'ünï': 'cödé' };
+    });
+    const body = Buffer.from(JSON.stringify({ 'ünï': 'cödé' }), 'utf8');
+    const expected = [['content-length', String(body.byteLength)], ['content-type', 'application/json'], ['x-sub', '1']];
+    const get = await call(head, 'GET', '/h');
+    expect([get.status, get.rawHeaders, get.text]).toEqual([200, expected, body.toString('utf8')]);
+    const asHead = await call(head, 'HEAD', '/h');
+    expect([asHead.status, asHead.rawHeaders, asHead.text]).toEqual([200, expected, '']);
+    // The same bytes as the class it stands in for.
+    const own = new JSONResponse({ 'ünï': 'cödé' });
+    expect(own.rawHeaders).toEqual(expected.slice(0, 2));
+    expect(Buffer.from(own.body).equals(body)).toBe(true);
+  });
+
   test('a returned Response bypasses the response model', async () => {
     const r = await call(app, 'GET', '/own-response');
     expect([r.status, r.json(), r.headers['x-own']]).toEqual([202, { anything: 'goes' }, '1']);

@@ -10,8 +10,8 @@
  * Errors leave this handler and become responses in Starlette's
  * ExceptionMiddleware (with FastAPI's handlers installed by the app).
  */
-import type { HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
-import { HTTPException as StarletteHTTPException, Request, Response, WebSocket } from 'starlette-ts';
+import type { Header, HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
+import { type BackgroundTask, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, renderJSON } from 'starlette-ts';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
 import { isPlainJson, jsonableEncoder } from '../encoders';
 import { DependencySwallowedError, RequestValidationError, ResponseValidationError, WebSocketRequestValidationError } from '../errors';
@@ -160,7 +160,32 @@ function newContext(scope: HTTPScope | WebSocketScope, connection: Request | Web
   };
 }
 
-function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Response {
+/**
+ * The default response (a JSONResponse) without its response object: a Response is a callable
+ * ASGIObject (a function whose prototype is swapped at construction), the costliest allocation
+ * of a small request, and nothing outside this handler can see it. The same status, bytes and
+ * headers (`content-length`, `content-type`, then the sub-response's), and the background tasks
+ * run after it, as JSONResponse's own `call` does.
+ */
+class JSONAnswer {
+  constructor(
+    private readonly status: number,
+    private readonly body: Uint8Array,
+    private readonly headers: Header[],
+    private readonly background: BackgroundTask | undefined,
+  ) {}
+
+  async call(scope: Scope, _receive: Receive, send: Send): Promise<void> {
+    await send({ type: 'http.response.start', status: this.status, headers: this.headers });
+    await send({ type: 'http.response.body', body: (scope as HTTPScope).method === 'HEAD' ? EMPTY : this.body });
+    if (this.background !== undefined) await this.background.run();
+  }
+}
+
+/** What the handler sends: a Response, or the default JSON answer. */
+type Answer = Pick<Response, 'call'>;
+
+function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answer {
   if (raw instanceof Response) {
     if (raw.background === undefined && ctx.background !== undefined) raw.background = ctx.background;
     return raw;
@@ -173,7 +198,13 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Resp
   } else {
     content = isPlainJson(raw) ? raw : jsonableEncoder(raw);
   }
-  const status = ctx.response?.statusCode ?? plan.statusCode;
+  const status = ctx.response?.statusCode ?? plan.statusCode ?? 200;
+  if (plan.responseClass === JSONResponse && isBodyAllowedForStatusCode(status)) {
+    const body = Buffer.from(renderJSON(content), 'utf8');
+    const headers: Header[] = [['content-length', String(body.byteLength)], ['content-type', 'application/json']];
+    if (ctx.response && ctx.response.rawHeaders.length > 0) headers.push(...ctx.response.rawHeaders);
+    return new JSONAnswer(status, body, headers, ctx.background);
+  }
   const response = new plan.responseClass(content, { status, background: ctx.background });
   if (!isBodyAllowedForStatusCode(response.statusCode)) {
     response.body = EMPTY;
@@ -195,7 +226,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     const bounded = needsBody && framedWithin(httpScope, limit);
     const request = new Request(scope, bounded ? receive : limitReceive(receive, limit), send);
     const ctx = newContext(httpScope, request, plan, app);
-    let response: Response | undefined;
+    let response: Answer | undefined;
     let error: unknown = NO_ERROR;
     try {
       if (needsForm) await readForm(request, httpScope, limit, ctx);
@@ -216,7 +247,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
       throw after === NO_ERROR ? new DependencySwallowedError(ctx.requestStack.length ? '(request scope)' : 'a dependency') : after;
     }
     try {
-      await response!(scope, receive, send);
+      await response!.call(scope, receive, send);
     } catch (thrown) {
       error = thrown;
     }
