@@ -1,7 +1,8 @@
 /**
  * Validation without zod for the plain parameter schemas most routes declare
- * (`z.string()`, `Int`, `z.number()`, `z.boolean()`, optionally wrapped in
- * `.optional()`, `.nullable()` or a `.default()` of a primitive). On valid input
+ * (`z.string()`, `Int`, `z.number()`, `z.boolean()`, their `z.coerce.*` forms and
+ * `.int()`, optionally wrapped in `.optional()`, `.nullable()` or a `.default()` of a
+ * primitive). On valid input
  * a check returns exactly what zod's `safeParse` would; on anything else it
  * returns {@link MISS} and the caller asks zod, which reports the error. A
  * `safeParse` costs a result object, a context and an issue list per call, which
@@ -19,19 +20,45 @@ export type FastCheck = (input: unknown) => unknown;
 
 const isPrimitive = (value: unknown): boolean => value === null || ['string', 'number', 'boolean'].includes(typeof value);
 
+/** `.int()` on a number schema: zod's `number_format` check with format `safeint` (what `z.int()` has as its format). */
+function isSafeIntCheck(check: unknown): boolean {
+  const def = (check as { _zod?: { def?: { check?: string; format?: string } } })._zod?.def;
+  return def?.check === 'number_format' && def.format === 'safeint';
+}
+
+/** zod's coercion (`z.coerce.*`): the constructor applied to the input, a throw leaving the input as it was. */
+function coerced(convert: (input: unknown) => unknown, check: FastCheck): FastCheck {
+  return (input) => {
+    let value = input;
+    try {
+      value = convert(input);
+    } catch {
+      // zod keeps the input, and its type check then fails
+    }
+    return check(value);
+  };
+}
+
 function leafCheck(schema: z.ZodType): FastCheck | null {
   const def = defOf(schema);
-  if (def.checks !== undefined && def.checks.length > 0) return null;
+  const checks: unknown[] = def.checks ?? [];
+  let check: FastCheck;
   switch (def.type) {
     case 'string':
-      if (def.format !== undefined) return null;
-      return (input) => (typeof input === 'string' ? input : MISS);
+      if (def.format !== undefined || checks.length > 0) return null;
+      check = (input) => (typeof input === 'string' ? input : MISS);
+      return def.coerce ? coerced(String, check) : check;
     case 'boolean':
-      return (input) => (typeof input === 'boolean' ? input : MISS);
-    case 'number':
-      if (def.format === undefined) return (input) => (typeof input === 'number' && Number.isFinite(input) ? input : MISS);
-      if (def.format === 'safeint') return (input) => (Number.isSafeInteger(input) ? input : MISS);
-      return null;
+      if (checks.length > 0) return null;
+      check = (input) => (typeof input === 'boolean' ? input : MISS);
+      return def.coerce ? coerced(Boolean, check) : check;
+    case 'number': {
+      if (def.format !== undefined && def.format !== 'safeint') return null;
+      if (!checks.every(isSafeIntCheck)) return null;
+      if (def.format === 'safeint' || checks.length > 0) check = (input) => (Number.isSafeInteger(input) ? input : MISS);
+      else check = (input) => (typeof input === 'number' && Number.isFinite(input) ? input : MISS);
+      return def.coerce ? coerced(Number, check) : check;
+    }
     default:
       return null;
   }

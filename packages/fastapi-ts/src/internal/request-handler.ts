@@ -152,7 +152,6 @@ function newContext(scope: HTTPScope | WebSocketScope, connection: Request | Web
     body: undefined,
     embedBody: plan.embedBody,
     errors: [],
-    cache: new Map(),
     requestStack: [],
     functionStack: [],
     overrides: app?.dependencyOverrides,

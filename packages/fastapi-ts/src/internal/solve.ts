@@ -29,7 +29,8 @@ export interface SolveContext {
   /** Body parameters are read under their names. */
   embedBody: boolean;
   errors: ErrorDict[];
-  cache: Map<unknown, unknown>;
+  /** Values of cached sub-dependencies (created by the first one). */
+  cache?: Map<unknown, unknown>;
   requestStack: ExitEntry[];
   functionStack: ExitEntry[];
   /** The temporal response (status/headers/cookies merged into the final one). */
@@ -43,13 +44,35 @@ export interface SolveContext {
   form?: { getAll(key: string): unknown[] };
 }
 
-function parseQuery(qs: string): Map<string, string[]> {
+function addQueryValue(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * The query string's values by name, blank values kept (Starlette's `parse_qsl(keep_blank_values=True)`).
+ * Without `%` or `+` there is nothing to decode: the pairs are split directly, as URLSearchParams
+ * splits them (empty segments skipped, a missing `=` is an empty value); anything else is decoded
+ * by URLSearchParams.
+ */
+export function parseQuery(qs: string): Map<string, string[]> {
   const map = new Map<string, string[]>();
   if (!qs) return map;
-  for (const [key, value] of new URLSearchParams(qs)) {
-    const list = map.get(key);
-    if (list) list.push(value);
-    else map.set(key, [value]);
+  if (qs.includes('%') || qs.includes('+')) {
+    for (const [key, value] of new URLSearchParams(qs)) addQueryValue(map, key, value);
+    return map;
+  }
+  let start = 0;
+  while (start <= qs.length) {
+    let end = qs.indexOf('&', start);
+    if (end === -1) end = qs.length;
+    if (end > start) {
+      const eq = qs.indexOf('=', start);
+      if (eq === -1 || eq > end) addQueryValue(map, qs.slice(start, end), '');
+      else addQueryValue(map, qs.slice(start, eq), qs.slice(eq + 1, end));
+    }
+    start = end + 1;
   }
   return map;
 }
@@ -111,13 +134,17 @@ function formModelInput(fields: ReadonlyArray<readonly [string, boolean]>, form:
   return out;
 }
 
+/** Where a parameter's errors point (`["query", "q"]`, or `["body"]` for an unembedded body). */
+function locOf(p: CompiledParam, ctx: SolveContext): Array<string | number> {
+  const location = p.field.location === 'form' || p.field.location === 'file' ? 'body' : p.field.location;
+  return location === 'body' && !ctx.embedBody ? ['body'] : [location, p.field.alias];
+}
+
 function validate(p: CompiledParam, ctx: SolveContext): unknown {
   let raw = readRaw(p, ctx);
-  const location = p.field.location === 'form' || p.field.location === 'file' ? 'body' : p.field.location;
-  const loc: Array<string | number> = location === 'body' && !ctx.embedBody ? ['body'] : [location, p.field.alias];
   if (raw === undefined || (p.sequence && (raw as unknown[]).length === 0)) {
     if (p.field.required) {
-      ctx.errors.push(missingError(loc));
+      ctx.errors.push(missingError(locOf(p, ctx)));
       return FAILED;
     }
     raw = undefined;
@@ -129,7 +156,7 @@ function validate(p: CompiledParam, ctx: SolveContext): unknown {
   }
   const result = p.field.schema.safeParse(input);
   if (!result.success) {
-    for (const e of translateIssues(issuesWithInput(p.field.schema, input), p.field.schema, raw, loc)) ctx.errors.push(e);
+    for (const e of translateIssues(issuesWithInput(p.field.schema, input), p.field.schema, raw, locOf(p, ctx))) ctx.errors.push(e);
     return FAILED;
   }
   if (p.model && result.data !== null && typeof result.data === 'object') {
@@ -175,20 +202,16 @@ function isPromise(value: unknown): value is Promise<unknown> {
 
 /** Where each argument's value sits: a parameter (index in `params`), a dependency (index in `dependencies`), an injection. */
 type Slot = [key: string | number, kind: 0 | 1 | 2, index: number, inject: string];
-const slots = new WeakMap<DependantNode, Slot[]>();
+const kSlots = Symbol('slots');
+type LaidOut = DependantNode & { [kSlots]?: Slot[] };
 
-/** The argument layout of a node, computed once (after the route added its parameterless dependencies). */
-function slotsOf(node: DependantNode): Slot[] {
-  let layout = slots.get(node);
-  if (layout === undefined) {
-    layout = node.args.map(([key, source]): Slot => {
-      if (source.kind === 'param') return [key, 0, node.params.indexOf(source.param), ''];
-      if (source.kind === 'dependency') return [key, 1, node.dependencies.indexOf(source.node), ''];
-      return [key, 2, -1, source.inject];
-    });
-    slots.set(node, layout);
-  }
-  return layout;
+/** The argument layout of a node, computed once (after the route added its parameterless dependencies) and kept on it. */
+function slotsOf(node: LaidOut): Slot[] {
+  return (node[kSlots] ??= node.args.map(([key, source]): Slot => {
+    if (source.kind === 'param') return [key, 0, node.params.indexOf(source.param), ''];
+    if (source.kind === 'dependency') return [key, 1, node.dependencies.indexOf(source.node), ''];
+    return [key, 2, -1, source.inject];
+  }));
 }
 
 function resolveSub(sub: DependantNode, ctx: SolveContext): Maybe<unknown> {
@@ -198,17 +221,17 @@ function resolveSub(sub: DependantNode, ctx: SolveContext): Maybe<unknown> {
     if (replacement !== undefined) node = ctx.overrideNode(sub, replacement);
   }
   const key = node.cacheKey ?? node.original;
-  if (node.useCache && ctx.cache.has(key)) return ctx.cache.get(key);
+  if (node.useCache && ctx.cache?.has(key)) return ctx.cache.get(key);
   const value = solve(node, ctx, false);
   if (!node.useCache) return value;
   // A failed dependency is cached too: used twice, its errors are reported once.
   if (isPromise(value)) {
     return value.then((v) => {
-      ctx.cache.set(key, v);
+      (ctx.cache ??= new Map()).set(key, v);
       return v;
     });
   }
-  ctx.cache.set(key, value);
+  (ctx.cache ??= new Map()).set(key, value);
   return value;
 }
 
@@ -256,12 +279,13 @@ function finish(node: DependantNode, ctx: SolveContext, depValues: unknown[], ro
   const layout = slotsOf(node);
   const positional = node.callStyle !== 'object';
   const argList: unknown[] = positional ? new Array(layout.length) : EMPTY_VALUES;
-  const argObject: Record<string, unknown> = {};
-  for (const [key, kind, index, injected] of layout) {
+  const argObject: Record<string, unknown> | undefined = positional ? undefined : {};
+  for (let i = 0; i < layout.length; i++) {
+    const [key, kind, index, injected] = layout[i];
     const value =
       kind === 0 ? paramValues[index] : kind === 1 ? depValues[index] : injected === 'securityScopes' ? new SecurityScopes(node.oauthScopes) : inject(injected, ctx);
     if (positional) argList[key as number] = value;
-    else argObject[key as string] = value;
+    else argObject![key as string] = value;
   }
   const call = node.call as unknown as (...args: unknown[]) => unknown;
   const result =
@@ -269,7 +293,7 @@ function finish(node: DependantNode, ctx: SolveContext, depValues: unknown[], ro
       ? new (call as unknown as new (...args: unknown[]) => unknown)(...argList)
       : positional
         ? call(...argList)
-        : call(argObject);
+        : call(argObject!);
   if (root) return isThenable(result) ? Promise.resolve(result) : result;
   const gen = generatorKind(result);
   if (gen === 'sync') {

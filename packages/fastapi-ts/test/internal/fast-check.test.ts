@@ -17,6 +17,13 @@ const SCHEMAS: Array<[string, z.ZodType, boolean]> = [
   ['nullable string default null', z.string().nullable().default(null), true],
   ['function default', dynamicDefault, true],
   ['described string', z.string().describe('a name'), true],
+  ['number.int', z.number().int(), true],
+  ['coerce number', z.coerce.number(), true],
+  ['coerce number.int default', z.coerce.number().int().default(0), true],
+  ['coerce string', z.coerce.string(), true],
+  ['coerce boolean optional', z.coerce.boolean().optional(), true],
+  ['coerce number.int.gt', z.coerce.number().int().gt(0), false],
+  ['number.int.max', z.number().int().max(5), false],
   ['string.min', z.string().min(3), false],
   ['Int.gt', Int.gt(0), false],
   ['email', z.email(), false],
@@ -29,6 +36,8 @@ const SCHEMAS: Array<[string, z.ZodType, boolean]> = [
 const INPUTS: unknown[] = [
   undefined, null, '', 'abc', ' 12 ', 0, -0, 1, -7, 1.5, 2 ** 53, -(2 ** 53), 2 ** 53 - 1, NaN, Infinity, -Infinity,
   true, false, {}, [], ['a'], 10n, new Date(0),
+  // What coercion makes of query strings (and of values it cannot convert).
+  '5', '5.0', '-0', '1e3', '0x10', ' ', 'abc', '9007199254740993', Symbol('s'), Object.create(null),
 ];
 
 describe('fast parameter checks', () => {
