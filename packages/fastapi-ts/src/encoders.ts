@@ -150,6 +150,14 @@ export function jsonableEncoder(value: unknown, options: EncoderOptions = {}): u
   return encode(value, toIncExTree(options.include), toIncExTree(options.exclude), options, 0);
 }
 
+const EXCLUDE_NONE: EncoderOptions = Object.freeze({ excludeNone: true });
+const KEEP_NONE: EncoderOptions = Object.freeze({});
+
+/** {@link jsonableEncoder} with include/exclude already normalised into trees (the response serialiser's). */
+export function encodeWithTrees(value: unknown, include: IncExTree | undefined, exclude: IncExTree | undefined, excludeNone: boolean | undefined): unknown {
+  return encode(value, include, exclude, excludeNone ? EXCLUDE_NONE : KEEP_NONE, 0);
+}
+
 /** True when `JSON.stringify(value)` gives the same text as encoding first (no Dates, Maps, BigInts, ...). */
 export function isPlainJson(value: unknown, depth = 0): boolean {
   if (value === null) return true;

@@ -115,6 +115,16 @@ describe('response models (tutorial/response_model)', () => {
     expect((await call(app, 'GET', '/items/bar/public')).json()).toEqual({ name: 'Bar', description: 'The bartenders', price: 62, tags: [] });
   });
 
+  test('nested include/exclude reach into a mapping field (a leaf of the model)', async () => {
+    const nested = new FastAPI();
+    const Stats = z.object({ name: z.string(), meta: z.record(z.string(), z.number()) });
+    const value = { name: 'n', meta: { a: 1, b: 2, c: 3 } };
+    nested.get('/in', { responseModel: Stats, responseModelInclude: { name: true, meta: { a: true, c: true } } }, () => value);
+    nested.get('/ex', { responseModel: Stats, responseModelExclude: { meta: { b: true } } }, () => value);
+    expect((await call(nested, 'GET', '/in')).json()).toEqual({ name: 'n', meta: { a: 1, c: 3 } });
+    expect((await call(nested, 'GET', '/ex')).json()).toEqual({ name: 'n', meta: { a: 1, c: 3 } });
+  });
+
   test('a Model instance remembers the fields the request set', async () => {
     const r = await call(app, 'POST', '/items/', { json: { name: 'New', price: 3, tags: ['a'] } });
     expect([r.status, r.json()]).toEqual([201, { name: 'New', price: 3, tags: ['a'] }]);

@@ -7,7 +7,7 @@
  */
 import type { z } from 'zod';
 import { fieldsSet } from '../models';
-import { jsonableEncoder, keepKey, type IncExTree } from '../encoders';
+import { encodeWithTrees, jsonableEncoder, keepKey, type IncExTree } from '../encoders';
 import { compileCoercer, type Coercer } from './coerce';
 import { issuesWithInput, translateIssues, type ErrorDict } from './validation-errors';
 import { acceptsUndefined, defOf, defaultOf, NO_DEFAULT, unwrap } from './zod-walk';
@@ -32,8 +32,11 @@ interface FieldWriter {
   implicitNull: boolean;
 }
 
-const leafWriter: Writer = (parsed, _raw, include, exclude, opts) =>
-  jsonableEncoder(parsed, { include: include as never, exclude: exclude as never, excludeNone: opts.excludeNone });
+const leafWriter: Writer = (parsed, _raw, include, exclude, opts) => {
+  // Strings, booleans and finite numbers are written as they are (what encoding them returns).
+  if (typeof parsed === 'string' || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
+  return encodeWithTrees(parsed, include, exclude, opts.excludeNone);
+};
 
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
