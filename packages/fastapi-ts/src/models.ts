@@ -102,11 +102,24 @@ function compileMarker(schema: z.ZodType): Marker | null {
   return null;
 }
 
-function recordFieldsSet(target: object, set: Set<string>): void {
-  // Non-enumerable, so a spread or Object.assign copy does not carry a stale set along.
-  if (!Object.prototype.hasOwnProperty.call(target, FIELDS_SET)) {
-    Object.defineProperty(target, FIELDS_SET, { value: set, enumerable: false, configurable: true });
+/** True when `set` is exactly the keys of `target` holding a value: what {@link fieldsSet} reads off an unmarked object. */
+function isEveryDefinedKey(target: object, set: Set<string>): boolean {
+  let defined = 0;
+  for (const key of Object.keys(target)) {
+    if ((target as Record<string, unknown>)[key] === undefined) continue;
+    if (!set.has(key)) return false;
+    defined++;
   }
+  return defined === set.size;
+}
+
+function recordFieldsSet(target: object, set: Set<string>): void {
+  if (Object.prototype.hasOwnProperty.call(target, FIELDS_SET)) return;
+  // Every field with a value was set (no default filled in): fieldsSet() derives the same set from the
+  // object itself, and the property (a defineProperty, the costliest step of validating a body) is not needed.
+  if (isEveryDefinedKey(target, set)) return;
+  // Non-enumerable, so a spread or Object.assign copy does not carry a stale set along.
+  Object.defineProperty(target, FIELDS_SET, { value: set, enumerable: false, configurable: true });
 }
 
 /**

@@ -32,6 +32,23 @@ describe('Model', () => {
     expect(Object.keys(item)).not.toContain(expect.any(Symbol));
   });
 
+  test('the fields set survive copies only where they agree with the copy', () => {
+    // Defaults filled in: the set is recorded on the instance, and a spread copy does not carry it.
+    const partial = new Item({ name: 'Foo', price: 50.2 });
+    expect([...fieldsSet(partial)].sort()).toEqual(['name', 'price']);
+    expect([...fieldsSet({ ...partial })].sort()).toEqual(['name', 'price', 'tags', 'tax']);
+    // Every field given: nothing needs recording, and the set is still every field.
+    const full = new Item({ name: 'Foo', price: 50.2, tax: 1, tags: ['a'] });
+    expect([...fieldsSet(full)].sort()).toEqual(['name', 'price', 'tags', 'tax']);
+    expect(Object.getOwnPropertySymbols(full)).toEqual([]);
+    expect(Object.getOwnPropertySymbols(partial)).toHaveLength(1);
+    // Nested models record theirs the same way.
+    const Order = Model('Order', { item: Item.schema, note: z.string().default('') });
+    const order = Order.validate({ item: { name: 'N', price: 1 } });
+    expect([...fieldsSet(order)]).toEqual(['item']);
+    expect([...fieldsSet(order.item as object)].sort()).toEqual(['name', 'price']);
+  });
+
   test('coerces in lax mode like pydantic (numeric strings)', () => {
     const item = Item.validate({ name: 'Foo', price: '3.5' });
     expect(item.price).toBe(3.5);
