@@ -7,9 +7,9 @@
  * and no request leaves 127.0.0.1.
  */
 import { serve, type ServerHandle } from 'asgi-core';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { request } from 'undici';
-import { isolatedContext, launchChromium, pageErrors, requestHosts } from '../../../packages/fastapi-ts/test/helpers/chromium';
+import { execute, isolatedContext, launchChromium, pageErrors, renderedOperations, requestHosts, tryItOut } from '../../../packages/fastapi-ts/test/helpers/chromium';
 import { createApp } from '../src/main';
 
 jest.setTimeout(180_000);
@@ -47,27 +47,6 @@ function documentOperations(): string[] {
   return out.sort();
 }
 
-/** The operation block of `method path`, expanded and switched to "Try it out". */
-async function tryItOut(page: Page, method: string, path: string): Promise<Locator> {
-  const block = page.locator(`.opblock-${method}`, { has: page.locator(`[data-path="${path}"]`) });
-  await block.locator('.opblock-summary').first().click();
-  await block.locator('button.try-out__btn').click();
-  return block;
-}
-
-/**
- * Executes the block's request and returns the live body text Swagger UI shows
- * once the live status is `expectedStatus` (Swagger UI appends "Undocumented"
- * to a status the document does not list).
- */
-async function execute(block: Locator, expectedStatus: string): Promise<string> {
-  await block.locator('button.execute').click();
-  const status = block.locator('.live-responses-table tr.response .response-col_status', { hasText: expectedStatus }).first();
-  await status.waitFor({ timeout: 20_000 });
-  expect((await status.textContent())?.trim().split(/\s+/, 1)[0]).toBe(expectedStatus);
-  return (await block.locator('.live-responses-table tr.response .response-col_description pre').first().textContent()) ?? '';
-}
-
 test('the served document has the demo\'s routes (the list the page is checked against is not empty)', () => {
   const operations = documentOperations();
   expect(operations).toEqual(expect.arrayContaining([
@@ -86,40 +65,35 @@ test('/docs lists every operation, runs routes live, logs in through Authorize, 
   const page = await context.newPage();
   const errors = pageErrors(page);
   await page.goto(`${server.url}/docs`, { waitUntil: 'networkidle' });
-  await page.waitForSelector('.opblock', { timeout: 30_000 });
-  expect(await page.title()).toBe('Inventory - Swagger UI');
-
   // every operation of /openapi.json is rendered, and nothing else
-  const rendered = await page.$$eval('.opblock', (blocks) =>
-    blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
-  );
-  expect(rendered.sort()).toEqual(documentOperations());
+  expect(await renderedOperations(page)).toEqual(documentOperations());
+  expect(await page.title()).toBe('Inventory - Swagger UI');
 
   // GET /hello-world
   let block = await tryItOut(page, 'get', '/hello-world');
-  expect(JSON.parse(await execute(block, '200'))).toBe('Hello!');
+  expect(await execute(block)).toEqual({ status: '200', json: 'Hello!' });
 
   // GET /catalog/{item_id} with foo: only the fields that were set
   block = await tryItOut(page, 'get', '/catalog/{item_id}');
   await block.locator('input[placeholder="item_id"]').fill('foo');
-  expect(JSON.parse(await execute(block, '200'))).toEqual({ name: 'Foo', price: 50.2 });
+  expect(await execute(block)).toEqual({ status: '200', json: { name: 'Foo', price: 50.2 } });
   await block.locator('input[placeholder="item_id"]').fill('nope');
-  expect(JSON.parse(await execute(block, '404'))).toEqual({ detail: 'Item not found' });
+  expect(await execute(block)).toEqual({ status: '404', json: { detail: 'Item not found' } });
 
   // GET /predict?x=2: the model loaded by the lifespan
   block = await tryItOut(page, 'get', '/predict');
   await block.locator('input[placeholder="x"]').fill('2');
-  expect(JSON.parse(await execute(block, '200'))).toEqual({ result: 84 });
+  expect(await execute(block)).toEqual({ status: '200', json: { result: 84 } });
 
   // POST /users/ with a JSON body, then the same email again
   block = await tryItOut(page, 'post', '/users/');
   await block.locator('textarea.body-param__text').fill('{"email": "docs@example.com", "password": "docs-secret-pw"}');
-  expect(JSON.parse(await execute(block, '200'))).toEqual({ email: 'docs@example.com', id: 1, is_active: true, items: [] });
-  expect(JSON.parse(await execute(block, '400'))).toEqual({ detail: 'Email already registered' });
+  expect(await execute(block)).toEqual({ status: '200', json: { email: 'docs@example.com', id: 1, is_active: true, items: [] } });
+  expect(await execute(block)).toEqual({ status: '400', json: { detail: 'Email already registered' } });
 
   // GET /users/me without a token
   const me = await tryItOut(page, 'get', '/users/me');
-  expect(JSON.parse(await execute(me, '401'))).toEqual({ detail: 'Not authenticated' });
+  expect(await execute(me)).toEqual({ status: '401', json: { detail: 'Not authenticated' } });
 
   // Authorize: the OAuth2 password flow posts the form to /token
   await page.click('button.authorize');
@@ -139,7 +113,7 @@ test('/docs lists every operation, runs routes live, logs in through Authorize, 
 
   // now GET /users/me runs with the bearer token
   const meRequest = page.waitForRequest((r) => r.url() === `${server.url}/users/me`);
-  expect(JSON.parse(await execute(me, '200'))).toEqual({ email: 'docs@example.com', id: 1, is_active: true, items: [] });
+  expect(await execute(me)).toEqual({ status: '200', json: { email: 'docs@example.com', id: 1, is_active: true, items: [] } });
   expect((await meRequest).headers().authorization).toMatch(/^Bearer \S+$/);
 
   await page.screenshot({ path: '/tmp/demo-docs.png', fullPage: true });

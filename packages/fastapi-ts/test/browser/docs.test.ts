@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { JSONResponse, type Request } from 'starlette-ts';
 import { z } from 'zod';
 import { Body, Depends, FastAPI, HTTPException, Header, Model, Path, Query, dependency } from '../../src';
-import { isolatedContext, launchChromium, pageErrors, requestHosts } from '../helpers/chromium';
+import { execute, isolatedContext, launchChromium, pageErrors, renderedOperations, requestHosts, tryItOut } from '../helpers/chromium';
 
 jest.setTimeout(120_000);
 
@@ -81,13 +81,8 @@ test('/docs lists every operation, runs "Try it out" + "Execute" live, offers Au
   const page = await context.newPage();
   const errors = pageErrors(page);
   await page.goto(`${server.url}/docs`, { waitUntil: 'networkidle' });
-  await page.waitForSelector('.opblock', { timeout: 30_000 });
-
   // every operation, by method and path
-  const operations = await page.$$eval('.opblock', (blocks) =>
-    blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
-  );
-  expect(operations.sort()).toEqual(['GET /items/', 'GET /items/{item_id}', 'GET /users/me', 'POST /items/']);
+  expect(await renderedOperations(page)).toEqual(['GET /items/', 'GET /items/{item_id}', 'GET /users/me', 'POST /items/']);
   expect(await page.title()).toBe('Browser Test - Swagger UI');
 
   // the security scheme: the Authorize button and its dialog; log in through the password flow
@@ -104,26 +99,12 @@ test('/docs lists every operation, runs "Try it out" + "Execute" live, offers Au
   await page.click('.modal-ux .close-modal');
 
   // the protected operation now runs with the token
-  const meBlock = page.locator('.opblock-get', { has: page.locator('[data-path="/users/me"]') });
-  await meBlock.locator('.opblock-summary').first().click();
-  await meBlock.locator('button.try-out__btn').click();
-  await meBlock.locator('button.execute').click();
-  const meStatus = meBlock.locator('.live-responses-table tr.response .response-col_status').first();
-  await meStatus.waitFor({ timeout: 15_000 });
-  expect((await meStatus.textContent())?.trim()).toBe('200');
-  expect(JSON.parse((await meBlock.locator('.live-responses-table tr.response .response-col_description pre').first().textContent()) ?? 'null')).toEqual({ username: 'johndoe' });
+  expect(await execute(await tryItOut(page, 'get', '/users/me'))).toEqual({ status: '200', json: { username: 'johndoe' } });
 
   // Try it out + Execute on GET /items/{item_id}
-  const block = page.locator('.opblock-get', { has: page.locator('[data-path="/items/{item_id}"]') });
-  await block.locator('.opblock-summary').first().click();
-  await block.locator('button.try-out__btn').click();
+  const block = await tryItOut(page, 'get', '/items/{item_id}');
   await block.locator('input[placeholder="item_id"]').fill('42');
-  await block.locator('button.execute').click();
-  const status = block.locator('.live-responses-table tr.response .response-col_status').first();
-  await status.waitFor({ timeout: 15_000 });
-  expect((await status.textContent())?.trim()).toBe('200');
-  const body = await block.locator('.live-responses-table tr.response .response-col_description pre').first().textContent();
-  expect(JSON.parse(body ?? 'null')).toEqual({ item_id: 42 });
+  expect(await execute(block)).toEqual({ status: '200', json: { item_id: 42 } });
   const curl = await block.locator('.curl-command').textContent();
   expect(curl).toContain(`${server.url}/items/42`);
 
@@ -147,23 +128,14 @@ test('/docs sends a JSON body through "Try it out": the validated item, then a l
   const { context, log } = await isolatedContext(browser);
   const page = await context.newPage();
   await page.goto(`${server.url}/docs#/items/create_item_items__post`, { waitUntil: 'networkidle' });
-  const block = page.locator('#operations-items-create_item_items__post');
-  await block.waitFor({ timeout: 30_000 });
-  if (!(await block.locator('button.try-out__btn').isVisible())) await block.locator('.opblock-summary').first().click();
-  await block.locator('button.try-out__btn').click();
+  const block = await tryItOut(page, 'post', '/items/');
   await block.locator('textarea.body-param__text').fill('{"name": "Hammer", "price": 9.5}');
-  await block.locator('button.execute').click();
-  const status = block.locator('.live-responses-table tr.response .response-col_status').first();
-  await status.waitFor({ timeout: 15_000 });
-  expect((await status.textContent())?.trim()).toBe('200');
-  const body = await block.locator('.live-responses-table tr.response .response-col_description pre').first().textContent();
-  expect(JSON.parse(body ?? 'null')).toEqual({ name: 'Hammer', price: 9.5, tax: null });
+  expect(await execute(block)).toEqual({ status: '200', json: { name: 'Hammer', price: 9.5, tax: null } });
   // a body the model rejects shows the 422 from the live app
   await block.locator('textarea.body-param__text').fill('{"name": "Hammer"}');
-  await block.locator('button.execute').click();
-  await block.locator('.live-responses-table tr.response .response-col_status', { hasText: '422' }).waitFor({ timeout: 15_000 });
-  const invalid = JSON.parse((await block.locator('.live-responses-table tr.response .response-col_description pre').first().textContent()) ?? 'null') as { detail: Array<{ type: string; loc: unknown[] }> };
-  expect(invalid.detail.map((d) => [d.type, d.loc])).toEqual([['missing', ['body', 'price']]]);
+  const invalid = await execute(block);
+  expect(invalid.status).toBe('422');
+  expect((invalid.json as { detail: Array<{ type: string; loc: unknown[] }> }).detail.map((d) => [d.type, d.loc])).toEqual([['missing', ['body', 'price']]]);
   expect(log.blocked).toEqual([]);
   expect(requestHosts(log)).toEqual(['127.0.0.1']);
   await context.close();
@@ -221,15 +193,9 @@ test('behind a proxy (root_path /api) the docs load their assets and run operati
     const page = await context.newPage();
     const errors = pageErrors(page);
     await page.goto(`${proxied.url}/api/docs`, { waitUntil: 'networkidle' });
-    await page.waitForSelector('.opblock', { timeout: 30_000 });
-    const block = page.locator('.opblock-get', { has: page.locator('[data-path="/items/"]') });
-    await block.locator('.opblock-summary').first().click();
-    await block.locator('button.try-out__btn').click();
+    const block = await tryItOut(page, 'get', '/items/');
     await block.locator('input[placeholder="q"]').fill('hammer');
-    await block.locator('button.execute').click();
-    await block.locator('.live-responses-table tr.response .response-col_status', { hasText: '200' }).waitFor({ timeout: 15_000 });
-    const body = await block.locator('.live-responses-table tr.response .response-col_description pre').first().textContent();
-    expect(JSON.parse(body ?? 'null')).toEqual({ items: [{ name: 'Foo' }, { name: 'Bar' }], q: 'hammer' });
+    expect(await execute(block)).toEqual({ status: '200', json: { items: [{ name: 'Foo' }, { name: 'Bar' }], q: 'hammer' } });
     const paths = log.requests.map((url) => new URL(url).pathname);
     expect(paths).toEqual(expect.arrayContaining(['/api/docs', '/api/openapi.json', '/api/docs/assets/swagger-ui-bundle.js', '/api/items/']));
     expect(paths.filter((p) => !p.startsWith('/api/'))).toEqual([]);

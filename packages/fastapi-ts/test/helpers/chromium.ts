@@ -4,7 +4,7 @@
  * test failure with instructions, never a skip (`.ci/run` installs it).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Request } from 'playwright-core';
 
 /** Where Debian's package installs the browser; `CHROMIUM_PATH` overrides it. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -83,4 +83,42 @@ export function pageErrors(page: Page): string[] {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
   });
   return errors;
+}
+
+/** `METHOD /path` of every operation block Swagger UI rendered, sorted. */
+export async function renderedOperations(page: Page): Promise<string[]> {
+  await page.waitForSelector('.opblock', { timeout: 30_000 });
+  const operations = await page.$$eval('.opblock', (blocks) =>
+    blocks.map((b) => `${b.querySelector('.opblock-summary-method')?.textContent} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
+  );
+  return operations.sort();
+}
+
+/** The Swagger UI block of `method path`, expanded and switched to "Try it out" (each step only if not done yet). */
+export async function tryItOut(page: Page, method: string, path: string): Promise<Locator> {
+  const block = page.locator(`.opblock-${method.toLowerCase()}`, { has: page.locator(`[data-path="${path}"]`) });
+  await block.first().waitFor({ timeout: 30_000 });
+  if (!(await block.locator('button.execute').isVisible())) {
+    if (!(await block.locator('button.try-out__btn').isVisible())) await block.locator('.opblock-summary').first().click();
+    await block.locator('button.try-out__btn').click();
+  }
+  return block;
+}
+
+/**
+ * Clicks "Execute" in a block that is in "Try it out" mode and returns the live answer: its status
+ * code ("401", without Swagger UI's "Undocumented") and its JSON body. An earlier answer is cleared
+ * first, so the one read is the new one.
+ */
+export async function execute(block: Locator): Promise<{ status: string; json: unknown }> {
+  if ((await block.locator('.live-responses-table').count()) > 0) {
+    await block.locator('button.btn-clear').click({ timeout: 10_000 });
+    await block.locator('.live-responses-table').waitFor({ state: 'detached', timeout: 10_000 });
+  }
+  await block.locator('button.execute').click();
+  const row = block.locator('.live-responses-table tr.response').first();
+  await row.locator('.response-col_status').waitFor({ timeout: 20_000 });
+  const status = ((await row.locator('.response-col_status').textContent()) ?? '').trim().split(/\s+/)[0];
+  const json = JSON.parse((await row.locator('.response-col_description pre').first().textContent()) ?? 'null') as unknown;
+  return { status, json };
 }

@@ -18,7 +18,7 @@ import {
   SecurityScopes,
   dependency,
 } from '../../src';
-import { isolatedContext, launchChromium, pageErrors, requestHosts } from '../helpers/chromium';
+import { execute, isolatedContext, launchChromium, pageErrors, requestHosts, tryItOut } from '../helpers/chromium';
 
 jest.setTimeout(120_000);
 
@@ -66,25 +66,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs "Try it out" + "Execute" on the GET operation of `path`; returns its live status and JSON body. */
-async function execute(page: Page, path: string): Promise<{ status: string; body: unknown; block: Locator }> {
-  const block = page.locator('.opblock-get', { has: page.locator(`[data-path="${path}"]`) });
-  if (!(await block.locator('button.execute').isVisible())) {
-    if (!(await block.locator('button.try-out__btn').isVisible())) await block.locator('.opblock-summary').first().click();
-    await block.locator('button.try-out__btn').click();
-  }
-  // A previous answer stays on screen until the next one arrives: clear it first, so the one read below is new.
-  if ((await block.locator('.live-responses-table').count()) > 0) {
-    await block.locator('button.btn-clear').click({ timeout: 10_000 });
-    await block.locator('.live-responses-table').waitFor({ state: 'detached', timeout: 10_000 });
-  }
-  await block.locator('button.execute').click();
-  const row = block.locator('.live-responses-table tr.response').first();
-  await row.locator('.response-col_status').waitFor({ timeout: 15_000 });
-  // An undocumented status reads "401 Undocumented": keep the code.
-  const status = ((await row.locator('.response-col_status').textContent()) ?? '').trim().split(/\s+/)[0];
-  const body = JSON.parse((await row.locator('.response-col_description pre').first().textContent()) ?? 'null') as unknown;
-  return { status, body, block };
+/** "Try it out" + "Execute" on the GET operation of `path`: its live status and JSON body, and the block. */
+async function run(page: Page, path: string): Promise<{ status: string; json: unknown; block: Locator }> {
+  const block = await tryItOut(page, 'get', path);
+  return { ...(await execute(block)), block };
 }
 
 async function authorize(page: Page, options: { username: string; password: string; scopes: string[] }, open = true): Promise<void> {
@@ -108,8 +93,8 @@ test('log in through the Authorize dialog, then "Try it out" on a protected oper
   await page.waitForSelector('.opblock', { timeout: 30_000 });
 
   // Not logged in yet: the protected operation answers 401 live.
-  const before = await execute(page, '/status');
-  expect([before.status, before.body]).toEqual(['401', { detail: 'Not authenticated' }]);
+  const before = await run(page, '/status');
+  expect([before.status, before.json]).toEqual(['401', { detail: 'Not authenticated' }]);
 
   // The dialog shows the scheme, the password flow and its scopes.
   await page.click('.auth-wrapper button.authorize');
@@ -132,10 +117,10 @@ test('log in through the Authorize dialog, then "Try it out" on a protected oper
   await modal.locator('.close-modal').click();
   expect(received.at(-1)).toEqual({ grantType: 'password', username: 'johndoe', scopes: ['me'] });
 
-  const status = await execute(page, '/status');
-  expect([status.status, status.body]).toEqual(['200', { status: 'ok', user: 'johndoe' }]);
-  const me = await execute(page, '/users/me');
-  expect([me.status, me.body]).toEqual(['200', { username: 'johndoe', scopes: ['me'] }]);
+  const status = await run(page, '/status');
+  expect([status.status, status.json]).toEqual(['200', { status: 'ok', user: 'johndoe' }]);
+  const me = await run(page, '/users/me');
+  expect([me.status, me.json]).toEqual(['200', { username: 'johndoe', scopes: ['me'] }]);
   const curl = (await me.block.locator('.curl-command').textContent()) ?? '';
   expect(curl).toContain('Authorization: Bearer johndoe|me');
 
@@ -157,8 +142,8 @@ test('a token without the scope an operation needs: Swagger UI shows the live 40
   const modal = page.locator('.modal-ux');
   await modal.locator('button.authorize:has-text("Logout")').waitFor({ timeout: 10_000 });
   await modal.locator('.close-modal').click();
-  const me = await execute(page, '/users/me');
-  expect([me.status, me.body]).toEqual(['401', { detail: 'Not enough permissions' }]);
+  const me = await run(page, '/users/me');
+  expect([me.status, me.json]).toEqual(['401', { detail: 'Not enough permissions' }]);
   expect(await me.block.locator('.live-responses-table tr.response .response-col_description').first().textContent()).toContain('www-authenticate: Bearer scope="me"');
   await context.close();
 });
