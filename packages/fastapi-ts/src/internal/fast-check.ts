@@ -2,12 +2,12 @@
  * Validation without zod for the plain parameter schemas most routes declare
  * (`z.string()`, `Int`, `z.number()`, `z.boolean()`, their `z.coerce.*` forms and
  * `.int()`, optionally wrapped in `.optional()`, `.nullable()` or a `.default()` of a
- * primitive). On valid input
- * a check returns exactly what zod's `safeParse` would; on anything else it
- * returns {@link MISS} and the caller asks zod, which reports the error. A
- * `safeParse` costs a result object, a context and an issue list per call, which
- * made zod the largest single cost of a query-parameter route (docs/benchmarks.md).
- * Schemas with checks, formats, refinements or transforms compile to `null`.
+ * primitive). On valid input a check returns exactly what zod's `safeParse`
+ * would; on anything else it returns {@link MISS} and the caller asks zod, which
+ * reports the error. A `safeParse` costs a result object, a context and an issue
+ * list per call, which made zod the largest single cost of a query-parameter
+ * route (docs/benchmarks.md). Schemas with any other check, a format,
+ * refinements or transforms compile to `null`.
  */
 import type { z } from 'zod';
 import { defOf } from './zod-walk';
