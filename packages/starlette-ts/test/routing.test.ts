@@ -124,6 +124,53 @@ describe('Router matching', () => {
   });
 });
 
+describe('Router scan order', () => {
+  test('a Route subclass with its own matches() is always asked, in order with the plain routes', async () => {
+    class AnyPath extends Route {
+      override matches(scope: Scope) {
+        return super.matches({ ...scope, path: '/fixed' } as Scope);
+      }
+    }
+    const asked: string[] = [];
+    class Spy extends Route {
+      override matches(scope: Scope) {
+        asked.push(String(scope.path));
+        return super.matches(scope);
+      }
+    }
+    const router = new Router({
+      routes: [
+        new Route('/a', () => new PlainTextResponse('a')),
+        new Spy('/b', () => new PlainTextResponse('b')),
+        new AnyPath('/fixed', () => new PlainTextResponse('any')),
+        new Route('/c', () => new PlainTextResponse('c')),
+      ],
+    });
+    const client = new TestClient(router);
+    expect((await client.get('/a')).text).toBe('a');
+    expect((await client.get('/c')).text).toBe('any'); // the subclass before it wins
+    expect((await client.get('/b')).text).toBe('b');
+    expect(asked).toEqual(['/c', '/b']); // not asked for /a, which an earlier route took
+  });
+
+  test('routes appended after the first request, and websocket and templated routes, are matched as before', async () => {
+    const router = new Router({ routes: [new Route('/users/{id:int}', (r) => new JSONResponse(r.pathParams))] });
+    const client = new TestClient(router);
+    expect((await client.get('/users/7')).json()).toEqual({ id: 7 });
+    expect((await client.get('/late')).status).toBe(404);
+    router.addRoute('/late', () => new PlainTextResponse('late'));
+    router.addWebsocketRoute('/late', async (ws: WebSocket) => {
+      await ws.accept();
+      await ws.sendText('ws late');
+      await ws.close();
+    });
+    expect((await client.get('/late')).text).toBe('late');
+    const session = await client.websocketConnect('/late');
+    expect(await session.receiveText()).toBe('ws late');
+    await session.close();
+  });
+});
+
 describe('Mount', () => {
   test('grows root_path and keeps the full path in the child scope', async () => {
     const seen: Scope[] = [];

@@ -26,9 +26,12 @@ function toFloat(s: string): number | undefined {
   return Number(t);
 }
 
+/** An INT_RE match as a number: `Number()` ignores the surrounding whitespace itself; only `_` separators need removing. */
+const intValue = (s: string): number => Number(s.includes('_') ? s.replace(/_/g, '') : s);
+
 const coerceNumber = (int: boolean): Coercer => (value) => {
   if (typeof value !== 'string') return value;
-  if (int) return INT_RE.test(value) ? Number(value.trim().replace(/_/g, '')) : value;
+  if (int) return INT_RE.test(value) ? intValue(value) : value;
   const n = toFloat(value);
   return n === undefined ? value : n;
 };
