@@ -5,29 +5,15 @@
 // included; and that the next request on the same server is served.
 import 'reflect-metadata';
 import { connect } from 'node:net';
-import { Logger, serve, type LogLevel, type ServerHandle } from 'asgi-core';
+import type { ServerHandle } from 'asgi-core';
 import { EventSourceResponse, StreamingResponse } from 'starlette-ts';
 import { request } from 'undici';
 import { BackgroundTasks, Depends, dependency, FastAPI, HTTPException } from '../src';
 import { readThenAbort } from '../../starlette-ts/test/support/raw-socket';
-
-interface LogRecord {
-  level: LogLevel;
-  line: string;
-}
+import { serveRecording, sleep, until, type LogRecord } from '../../starlette-ts/test/support/server';
 
 const records: LogRecord[] = [];
 const errorRecords = () => records.filter((r) => r.level === 'error' || r.level === 'critical');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls until `condition` holds (the server finishes its work after the client has its answer). */
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
 
 // ---- the throwers: named functions, so their names must appear in the logged stacks ----
 
@@ -173,9 +159,7 @@ let consoleErrors: unknown[][];
 let consoleSpy: jest.SpyInstance;
 
 beforeAll(async () => {
-  const logger = new Logger({ level: 'info', accessLog: false, sink: (line, level) => void records.push({ level, line }) });
-  handle = await serve(app, { host: '127.0.0.1', port: 0, lifespan: 'off', logger });
-  port = (handle.address as { port: number }).port;
+  ({ handle, port } = await serveRecording(app, records));
 });
 
 afterAll(async () => {

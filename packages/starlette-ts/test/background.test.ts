@@ -1,15 +1,7 @@
-import { Logger, serve, type LogLevel } from 'asgi-core';
 import { request } from 'undici';
 import { BackgroundTask, BackgroundTasks, JSONResponse, PlainTextResponse, Route, Starlette, TestClient } from '../src';
+import { serveRecording, until, type LogRecord } from './support/server';
 
-/** Polls until `condition` holds: the server logs after the client has its answer. */
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for the condition');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('BackgroundTask', () => {
   test('runs a sync or async function with its arguments after the response', async () => {
@@ -55,20 +47,19 @@ describe('BackgroundTasks', () => {
   });
 
   test('over a real server, a failing task is logged once by the server logger, with its stack, and the server keeps serving', async () => {
-    const records: Array<{ level: LogLevel; line: string }> = [];
+    const records: LogRecord[] = [];
     const consoleErrors: unknown[][] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void consoleErrors.push(args));
     const failing = new Route('/fail', () =>
       new PlainTextResponse('fine', { background: new BackgroundTask(function explodingTask() { throw new Error('task exploded'); }) }),
     );
     const app = new Starlette({ routes: [failing, new Route('/ok', () => new PlainTextResponse('ok'))] });
-    const logger = new Logger({ level: 'info', accessLog: false, sink: (line, level) => void records.push({ level, line }) });
-    const handle = await serve(app, { host: '127.0.0.1', port: 0, lifespan: 'off', logger });
+    const { handle, port } = await serveRecording(app, records);
     try {
-      const base = `http://127.0.0.1:${(handle.address as { port: number }).port}`;
+      const base = `http://127.0.0.1:${port}`;
       const r = await request(`${base}/fail`);
       expect([r.statusCode, await r.body.text()]).toEqual([200, 'fine']);
-      await until(() => records.some((record) => record.level === 'error'));
+      await until(() => records.some((record) => record.level === 'error'), 'the error record', 10_000);
       const next = await request(`${base}/ok`);
       expect([next.statusCode, await next.body.text()]).toEqual([200, 'ok']);
       const errors = records.filter((record) => record.level === 'error' || record.level === 'critical');

@@ -5,26 +5,17 @@
  * bodies have no size limit (as in Starlette).
  */
 import { Readable } from 'node:stream';
-import { Logger, serve, type LogLevel, type ServerHandle } from 'asgi-core';
+import type { ServerHandle } from 'asgi-core';
 import { Agent, request as undiciRequest } from 'undici';
 import { EventSourceResponse, JSONResponse, PlainTextResponse, Request, Route, Starlette, StreamingResponse } from '../src';
 import { readThenAbort } from './support/raw-socket';
+import { serveRecording, sleep, until, type LogRecord } from './support/server';
 
 // A private agent, closed after the tests (the global one keeps sockets alive).
 const agent = new Agent();
 const request: typeof undiciRequest = ((url: string, options: object = {}) => undiciRequest(url, { ...options, dispatcher: agent })) as typeof undiciRequest;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
-
-const records: { level: LogLevel; line: string }[] = [];
+const records: LogRecord[] = [];
 const counts = { produced: 0, finally: 0, afterWait: 0 };
 let releaseWait: () => void = () => undefined;
 
@@ -84,9 +75,7 @@ let handle: ServerHandle;
 let port: number;
 
 beforeAll(async () => {
-  const logger = new Logger({ level: 'info', accessLog: false, sink: (line, level) => void records.push({ level, line }) });
-  handle = await serve(app, { host: '127.0.0.1', port: 0, lifespan: 'off', logger });
-  port = (handle.address as { port: number }).port;
+  ({ handle, port } = await serveRecording(app, records));
 });
 
 afterAll(async () => {
