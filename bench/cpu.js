@@ -38,6 +38,7 @@ const { values: args } = parseArgs({
 });
 const INSTRUCTIONS = args.instructions;
 const CALLGRIND_DIR = INSTRUCTIONS ? fs.mkdtempSync(path.join(os.tmpdir(), 'callgrind-')) : '';
+if (INSTRUCTIONS) process.on('exit', () => fs.rmSync(CALLGRIND_DIR, { recursive: true, force: true }));
 const PORT = Number(args.port);
 const BASE = `http://127.0.0.1:${PORT}`;
 const CLK_TCK = 100; // USER_HZ on Linux

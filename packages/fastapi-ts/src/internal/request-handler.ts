@@ -198,10 +198,12 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answ
     content = isPlainJson(raw) ? raw : jsonableEncoder(raw);
   }
   const status = ctx.response?.statusCode ?? plan.statusCode ?? 200;
+  // The sub-response's headers (FastAPI's `Response` parameter) follow the computed ones.
+  const subHeaders = ctx.response?.rawHeaders;
   if (plan.responseClass === JSONResponse && isBodyAllowedForStatusCode(status)) {
     const body = Buffer.from(renderJSON(content), 'utf8');
     const headers: Header[] = [['content-length', String(body.byteLength)], ['content-type', 'application/json']];
-    if (ctx.response && ctx.response.rawHeaders.length > 0) headers.push(...ctx.response.rawHeaders);
+    if (subHeaders) headers.push(...subHeaders);
     return new JSONAnswer(status, body, headers, ctx.background);
   }
   const response = new plan.responseClass(content, { status, background: ctx.background });
@@ -209,7 +211,7 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answ
     response.body = EMPTY;
     response.initHeaders(response.rawHeaders.filter(([name]) => name !== 'content-length'), null);
   }
-  if (ctx.response && ctx.response.rawHeaders.length > 0) response.rawHeaders.push(...ctx.response.rawHeaders);
+  if (subHeaders) response.rawHeaders.push(...subHeaders);
   return response;
 }
 
