@@ -11,9 +11,11 @@
 //                     [--instructions]
 //
 // --instructions runs each server under valgrind's callgrind instead and
-// counts the user-space instructions per request (all threads: JIT and GC
-// helpers included; the kernel's share is not counted). The count does not
-// move with the host's load, so one round is enough to compare two builds.
+// counts the user-space instructions per request (the kernel's share is not
+// counted). Node runs with --single-threaded there: with V8's helper threads
+// (concurrent JIT, parallel GC) two runs of one build differed by up to 25 %;
+// on the main thread alone they agree within 0.5 %, so one round is enough to
+// compare two builds.
 // Counters are zeroed after the warm-up and dumped after the measured batch
 // (`callgrind_control`). Slow: about 5 ms per request under valgrind.
 'use strict';
@@ -70,7 +72,7 @@ function cpuTicks(pid) {
 
 async function start(name) {
   const command = INSTRUCTIONS
-    ? ['valgrind', ['--tool=callgrind', `--callgrind-out-file=${CALLGRIND_DIR}/out.%p`, process.execPath, SERVERS[name]]]
+    ? ['valgrind', ['--tool=callgrind', `--callgrind-out-file=${CALLGRIND_DIR}/out.%p`, process.execPath, '--single-threaded', SERVERS[name]]]
     : [process.execPath, [SERVERS[name]]];
   const child = spawn(...command, {
     stdio: ['ignore', 'ignore', 'inherit'],

@@ -278,17 +278,18 @@ export class Server implements CycleHost, WebSocketHost {
   private handleRequest(req: ASGIRequest, res: ASGIResponse, expectContinue: boolean): void {
     const raw = req.rawHeaders;
     const headers: Header[] = new Array(raw.length >> 1);
-    let hasBody = false;
+    let bodyLength = 0; // Content-Length, -1 when chunked
     let hasHost = false;
     let codings: string | null = null;
     for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
       const name = raw[i].toLowerCase();
       const value = raw[i + 1];
       headers[j] = [name, value];
-      if (name === 'content-length') hasBody = value !== '0';
-      else if (name === 'host') hasHost = true;
+      if (name === 'content-length') {
+        if (bodyLength === 0) bodyLength = Number(value); // (chunked, -1, stays unknown)
+      } else if (name === 'host') hasHost = true;
       else if (name === 'transfer-encoding') {
-        hasBody = true;
+        bodyLength = -1;
         codings = codings === null ? value : `${codings},${value}`;
       }
     }
@@ -328,7 +329,7 @@ export class Server implements CycleHost, WebSocketHost {
       state: { ...this.lifespan.state },
       extensions: HTTP_EXTENSIONS,
     };
-    const cycle = new HTTPCycle(scope, req, res, this, hasBody, expectContinue);
+    const cycle = new HTTPCycle(scope, req, res, this, bodyLength, expectContinue);
     this.cycles.add(cycle);
     const limit = this.config.limitConcurrency;
     if (limit !== null && (this.connections > limit || this.cycles.size > limit)) {

@@ -56,6 +56,49 @@ describe('request bodies', () => {
     expect(events[events.length - 1]).toMatchObject({ type: 'http.request', more_body: false });
   });
 
+  test('a Content-Length body that came with the head is one http.request with more_body false', async () => {
+    const seen: HTTPReceiveMessage[][] = [];
+    handler = async (receive, send) => {
+      seen.push((await readBody(receive)).events);
+      await sendText(send, 200, 'ok');
+    };
+    // Two pipelined requests in one write: each reads exactly its own declared bytes.
+    const one = 'POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\n\r\n{"a":1}';
+    const two = 'POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello';
+    const { text } = await rawExchange(server.port, one + two);
+    expect(text.match(/HTTP\/1\.1 200 OK/g)).toHaveLength(2);
+    expect(seen).toEqual([
+      [{ type: 'http.request', body: Buffer.from('{"a":1}'), more_body: false }],
+      [{ type: 'http.request', body: Buffer.from('hello'), more_body: false }],
+    ]);
+  });
+
+  test('a Content-Length body split across packets ends with the declared byte, not before', async () => {
+    let events: HTTPReceiveMessage[] = [];
+    let body = '';
+    handler = async (receive, send) => {
+      const result = await readBody(receive);
+      events = result.events;
+      body = result.body.toString();
+      await sendText(send, 200, 'ok');
+    };
+    const socket = connect(server.port, '127.0.0.1');
+    const answer = new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+      socket.on('close', () => resolve(text));
+    });
+    socket.write('POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\nConnection: close\r\n\r\nfirst');
+    await sleep(50);
+    socket.write('-last');
+    expect(await answer).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(body).toBe('first-last');
+    expect(events.map((event) => event.type === 'http.request' && [event.body.toString(), event.more_body])).toEqual([
+      ['first', true],
+      ['-last', false],
+    ]);
+  });
+
   test('a slow-reading app applies backpressure: the server does not buffer the whole upload', async () => {
     const reading = latch();
     let bytesSentByClient = 0;

@@ -60,7 +60,10 @@ export class HTTPCycle {
 
   private bodyDelivered = false;
   private readonly hasBody: boolean;
+  /** The declared Content-Length, or -1 for a chunked body. */
+  private readonly bodyLength: number;
   private listeningToBody = false;
+  private checkedAfterParse = false;
   private waitingFor100Continue: boolean;
   private headersWritten = false;
   private status = 200;
@@ -82,11 +85,12 @@ export class HTTPCycle {
     readonly req: ASGIRequest,
     readonly res: ASGIResponse,
     private readonly host: CycleHost,
-    hasBody: boolean,
+    bodyLength: number,
     expectContinue: boolean,
   ) {
-    this.hasBody = hasBody;
-    this.waitingFor100Continue = expectContinue && hasBody;
+    this.bodyLength = bodyLength;
+    this.hasBody = bodyLength !== 0;
+    this.waitingFor100Continue = expectContinue && this.hasBody;
     req.cycle = this;
     res.cycle = this;
     res.on('close', onConnectionClosed);
@@ -176,13 +180,22 @@ export class HTTPCycle {
       const chunk: Buffer | null = req.read();
       if (chunk !== null) {
         this.bodyBytes += chunk.length;
-        const last = req.complete && req.readableLength === 0;
+        // All the declared bytes are the whole body, before node has parsed the end of the message.
+        const last = this.bodyBytes === this.bodyLength || (req.complete && req.readableLength === 0);
         if (last) this.bodyDelivered = true;
         return { type: 'http.request', body: chunk, more_body: !last };
       }
       if (req.complete || req.readableEnded) {
         this.bodyDelivered = true;
         return LAST_EMPTY_CHUNK;
+      }
+      if (!this.checkedAfterParse) {
+        // The app usually asks from inside node's 'request' event, before the parser has pushed the
+        // body bytes that came with the head. Node runs microtasks only once that packet is parsed:
+        // one hop later the body is usually there, without listeners, a tick and a wake-up.
+        this.checkedAfterParse = true;
+        await RESOLVED;
+        continue;
       }
       if (!this.listeningToBody) {
         // Paused mode: node reads at most a highWaterMark ahead, then stops the socket (backpressure).
