@@ -62,3 +62,48 @@ describe('ReceiveChannel.of', () => {
     expect(body).toBe('hello world');
   });
 });
+
+// next() with nobody pulling reads the server's message directly (no pending-reader record).
+describe('ReceiveChannel direct reads', () => {
+  const text = (message: ReceiveMessage) => (message.type === 'http.request' ? Buffer.from(message.body ?? []).toString() : message.type);
+
+  test('two readers at once get the messages in order, each exactly once', async () => {
+    const channel = ReceiveChannel.of(receiveOf(['one', 'two', 'three'], true));
+    const results = await Promise.all([channel.next(), channel.next(), channel.next(), channel.next()]);
+    expect(results.map(text)).toEqual(['one', 'two', 'three', 'http.disconnect']);
+    expect(text(await channel.next())).toBe('http.disconnect');
+  });
+
+  test('a disconnect read directly resolves the watchers, later ones too', async () => {
+    const channel = ReceiveChannel.of(receiveOf([], true));
+    let early = false;
+    void channel.watch().then(() => (early = true));
+    expect(text(await channel.next())).toBe('http.disconnect');
+    await channel.watch(); // made after the disconnect: already resolved
+    expect(early).toBe(true);
+    expect(channel.isDisconnected).toBe(true);
+  });
+
+  test('a watcher sees the disconnect that a direct read received', async () => {
+    let release!: (message: ReceiveMessage) => void;
+    const channel = ReceiveChannel.of(() => new Promise<ReceiveMessage>((resolve) => (release = resolve)));
+    const read = channel.next(); // the direct read is in flight: the watcher must not pull a second time
+    const watched = channel.watch();
+    release({ type: 'http.disconnect' });
+    expect(text(await read)).toBe('http.disconnect');
+    await watched;
+  });
+
+  test('an error from receive() reaches the direct reader, every later read, and ends the watch', async () => {
+    const failure = new Error('too large');
+    let calls = 0;
+    const channel = ReceiveChannel.of(async () => {
+      calls++;
+      throw failure;
+    });
+    await expect(channel.next()).rejects.toBe(failure);
+    await expect(channel.next()).rejects.toBe(failure);
+    await channel.watch();
+    expect(calls).toBe(1);
+  });
+});

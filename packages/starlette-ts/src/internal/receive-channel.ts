@@ -24,15 +24,13 @@ export class ReceiveChannel {
   private failure: { error: unknown } | null = null;
   private pulling = false;
   private watchers = 0;
-  private onDisconnect!: () => void;
-  /** Resolves when the client has disconnected. */
-  readonly disconnected: Promise<void>;
+  /** Resolves when the client has disconnected; made for the first watcher. */
+  private disconnected: Promise<void> | null = null;
+  private onDisconnect: (() => void) | null = null;
   /** True once http.disconnect arrived. */
   isDisconnected = false;
 
-  private constructor(private readonly receive: Receive) {
-    this.disconnected = new Promise<void>((resolve) => (this.onDisconnect = resolve));
-  }
+  private constructor(private readonly receive: Receive) {}
 
   /** The channel of this receive function (one per connection, as receive is). */
   static of(receive: Receive): ReceiveChannel {
@@ -59,6 +57,12 @@ export class ReceiveChannel {
     }
     if (this.failure !== null) return Promise.reject(this.failure.error);
     if (this.isDisconnected) return Promise.resolve(DISCONNECT);
+    if (!this.pulling) {
+      // The usual case (one body reader, nobody pulling): the server's next message is this reader's,
+      // without a pending-reader record and a second promise.
+      this.pulling = true;
+      return this.receive().then(this.delivered, this.failed);
+    }
     return new Promise((resolve, reject) => {
       this.readers.push({ resolve, reject });
       this.pull();
@@ -67,6 +71,7 @@ export class ReceiveChannel {
 
   /** Starts watching for the disconnect (draining into the buffer); call `unwatch` when done. */
   watch(): Promise<void> {
+    this.disconnected ??= this.isDisconnected ? Promise.resolve() : new Promise<void>((resolve) => (this.onDisconnect = resolve));
     this.watchers++;
     this.pull();
     return this.disconnected;
@@ -90,19 +95,42 @@ export class ReceiveChannel {
     this.receive().then(
       (message) => this.dispatch(message),
       (error: unknown) => {
-        this.failure = { error };
-        for (const reader of this.readers.splice(0)) reader.reject(error);
+        this.fail(error);
         this.dispatch(DISCONNECT);
       },
     );
   }
 
+  /** The message of a direct read in `next()`: the reader gets it; a disconnect is everyone's. */
+  private readonly delivered = (message: ReceiveMessage): ReceiveMessage => {
+    this.pulling = false;
+    if (message.type === 'http.disconnect') this.disconnect();
+    else this.pull();
+    return message;
+  };
+
+  private readonly failed = (error: unknown): never => {
+    this.pulling = false;
+    this.fail(error);
+    this.disconnect();
+    throw error;
+  };
+
+  private fail(error: unknown): void {
+    this.failure = { error };
+    for (const reader of this.readers.splice(0)) reader.reject(error);
+  }
+
+  private disconnect(): void {
+    this.isDisconnected = true;
+    this.onDisconnect?.();
+    for (const reader of this.readers.splice(0)) reader.resolve(DISCONNECT);
+  }
+
   private dispatch(message: ReceiveMessage): void {
     this.pulling = false;
     if (message.type === 'http.disconnect') {
-      this.isDisconnected = true;
-      this.onDisconnect();
-      for (const reader of this.readers.splice(0)) reader.resolve(DISCONNECT);
+      this.disconnect();
       return;
     }
     const reader = this.readers.shift();
