@@ -286,7 +286,7 @@ export class Server implements CycleHost, WebSocketHost {
       const value = raw[i + 1];
       headers[j] = [name, value];
       if (name === 'content-length') {
-        if (bodyLength === 0) bodyLength = Number(value); // (chunked, -1, stays unknown)
+        if (bodyLength === 0) bodyLength = Number(value); // a chunked body (-1) keeps its unknown length
       } else if (name === 'host') hasHost = true;
       else if (name === 'transfer-encoding') {
         bodyLength = -1;

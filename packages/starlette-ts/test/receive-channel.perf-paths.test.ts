@@ -74,14 +74,17 @@ describe('ReceiveChannel direct reads', () => {
     expect(text(await channel.next())).toBe('http.disconnect');
   });
 
-  test('a disconnect read directly resolves the watchers, later ones too', async () => {
-    const channel = ReceiveChannel.of(receiveOf([], true));
-    let early = false;
-    void channel.watch().then(() => (early = true));
+  test('after a disconnect read directly, a new watcher is resolved at once and reads get the disconnect', async () => {
+    let calls = 0;
+    const channel = ReceiveChannel.of(async (): Promise<ReceiveMessage> => {
+      calls++;
+      return { type: 'http.disconnect' };
+    });
     expect(text(await channel.next())).toBe('http.disconnect');
-    await channel.watch(); // made after the disconnect: already resolved
-    expect(early).toBe(true);
     expect(channel.isDisconnected).toBe(true);
+    await channel.watch();
+    expect(text(await channel.next())).toBe('http.disconnect');
+    expect(calls).toBe(1);
   });
 
   test('a watcher sees the disconnect that a direct read received', async () => {
