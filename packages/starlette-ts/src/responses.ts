@@ -2,7 +2,7 @@
  * The Response family, as Starlette's `starlette.responses`. Each response is an
  * ASGI app (see {@link ASGIObject}): `await response(scope, receive, send)` sends it.
  */
-import type { Header, Receive, Scope, Send, SendMessage } from 'asgi-core';
+import type { Header, Receive, Scope, Send } from 'asgi-core';
 import { ASGIObject } from './asgi';
 import { BackgroundTask, runBackground } from './background';
 import { JSONRenderError } from './errors';
@@ -259,27 +259,17 @@ export class StreamingResponse extends Response {
   }
 
   override async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const bodyType = scope.type === 'websocket' ? 'websocket.http.response.body' : 'http.response.body';
-    const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
     // The seed's listen_for_disconnect, through the connection's shared receive channel so
     // a body still being read by the iterator is not stolen.
     const channel = scope.type === 'http' ? ReceiveChannel.of(receive) : undefined;
     const pump = new BodyPump(iteratorOf(this.bodyIterator), encodeChunk, channel ? channel.watch() : new Promise(() => undefined));
-    const bodyless = isBodyless(scope, this.statusCode);
-    let failed = false;
-    try {
-      await sendTyped({ type: scope.type === 'websocket' ? 'websocket.http.response.start' : 'http.response.start', status: this.statusCode, headers: this.rawHeaders });
-      if (!bodyless) await pump.run((body) => sendTyped({ type: bodyType, body, more_body: true }));
-      if (!pump.disconnected) await sendTyped({ type: bodyType, body: EMPTY, more_body: false });
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      channel?.unwatch();
-      if (pump.disconnected || failed || bodyless) {
-        await pump.close((error) => console.error('StreamingResponse iterator failed while closing:', error));
-      }
-    }
+    await pump.respond(scope, send, {
+      status: this.statusCode,
+      headers: this.rawHeaders,
+      bodyless: isBodyless(scope, this.statusCode),
+      name: 'StreamingResponse',
+      onEnd: () => channel?.unwatch(),
+    });
     await runBackground(this.background);
   }
 }

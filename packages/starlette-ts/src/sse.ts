@@ -5,14 +5,13 @@
  * keeping idle connections open, and the producer stopped when the client
  * leaves.
  */
-import type { Receive, Scope, Send, SendMessage } from 'asgi-core';
+import type { Receive, Scope, Send } from 'asgi-core';
 import { runBackground } from './background';
 import { BodyPump } from './internal/body-pump';
 import { Response, isBodyless, type HeadersLike, type ResponseOptions } from './responses';
 
 const LINE_SEPARATOR = /\r\n|\r|\n/;
 const LINE_SEPARATORS = /\r\n|\r|\n/g;
-const EMPTY = new Uint8Array(0);
 const encoder = new TextEncoder();
 
 /** The line separators the SSE grammar allows. */
@@ -174,9 +173,6 @@ export class EventSourceResponse extends Response {
   }
 
   override async call(scope: Scope, receive: Receive, send: Send): Promise<void> {
-    const prefix = scope.type === 'websocket' ? 'websocket.' : '';
-    const bodyType = `${prefix}http.response.body`;
-    const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
     let finished = false;
     let onDisconnect!: () => void;
     const disconnect = new Promise<void>((resolve) => (onDisconnect = resolve));
@@ -192,24 +188,14 @@ export class EventSourceResponse extends Response {
     })().catch(() => undefined);
     const sep = this.sep;
     const pump = new BodyPump<EventContent>(iteratorOf(this.bodyIterator), (item) => encodeItem(item, sep), disconnect);
-    const bodyless = isBodyless(scope, this.statusCode);
-    let failed = false;
-    try {
-      await sendTyped({ type: `${prefix}http.response.start`, status: this.statusCode, headers: this.rawHeaders });
-      if (!bodyless) {
-        const ping = this.pingInterval > 0 ? { intervalMs: this.pingInterval * 1000, event: () => this.pingEvent() } : undefined;
-        await pump.run((body) => sendTyped({ type: bodyType, body, more_body: true }), ping);
-      }
-      if (!pump.disconnected) await sendTyped({ type: bodyType, body: EMPTY, more_body: false });
-    } catch (error) {
-      failed = true;
-      throw error;
-    } finally {
-      finished = true;
-      if (pump.disconnected || failed || bodyless) {
-        await pump.close((error) => console.error('EventSourceResponse iterator failed while closing:', error));
-      }
-    }
+    await pump.respond(scope, send, {
+      status: this.statusCode,
+      headers: this.rawHeaders,
+      bodyless: isBodyless(scope, this.statusCode),
+      ping: this.pingInterval > 0 ? { intervalMs: this.pingInterval * 1000, event: () => this.pingEvent() } : undefined,
+      name: 'EventSourceResponse',
+      onEnd: () => (finished = true),
+    });
     await runBackground(this.background);
   }
 }

@@ -1,16 +1,19 @@
 /**
- * The send loop shared by StreamingResponse and EventSourceResponse: pulls
- * items from an (async) iterator and sends each as one body chunk, until the
- * iterator ends or the client leaves, optionally with pings while the producer
- * is idle.
+ * The streamed response shared by StreamingResponse and EventSourceResponse:
+ * the start message, then items pulled from an (async) iterator and sent as one
+ * body chunk each, until the iterator ends or the client leaves, optionally with
+ * pings while the producer is idle; then the end, and the producer closed when
+ * it did not run to its end.
  *
  * Per item it costs as little as the loop allows: a synchronous iterator's step
  * is used as it is (no promise, no race: nothing can interleave with it anyway);
  * an asynchronous step is raced against the disconnect (and the ping), and one
  * ping promise serves every step until the ping fires.
  */
+import type { Header, Scope, Send, SendMessage } from 'asgi-core';
 
 const DISCONNECT = Symbol('disconnect');
+const EMPTY = new Uint8Array(0);
 const PING = Symbol('ping');
 const ignore = (): void => undefined;
 
@@ -24,10 +27,23 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
 }
 
-/** One streamed body: {@link run} sends it, {@link close} stops its producer. */
+/** The response around a streamed body, for {@link BodyPump.respond}. */
+export interface StreamedResponse {
+  status: number;
+  headers: Header[];
+  /** No body may be sent (a HEAD request, or a status without a body): only the start and the end. */
+  bodyless: boolean;
+  ping?: Ping;
+  /** Names the response in the log line of an iterator that fails while closing. */
+  name: string;
+  /** Runs once sending has stopped, before the producer is closed. */
+  onEnd?: () => void;
+}
+
+/** One streamed body, sent by {@link BodyPump.respond}. */
 export class BodyPump<T> {
   /** The client left (the disconnect promise settled). */
-  disconnected = false;
+  private disconnected = false;
   /** A next() is still running: closing the iterator must not wait for it. */
   private pendingNext = false;
   private readonly disconnect: Promise<typeof DISCONNECT>;
@@ -47,10 +63,35 @@ export class BodyPump<T> {
   }
 
   /**
+   * The whole streamed response (http, or a websocket's denial response): the start message, every
+   * item as a `more_body` chunk, then the final empty chunk unless the client left. The producer is
+   * closed when the stream did not run to its end (client gone, a failure, or a bodyless response).
+   */
+  async respond(scope: Scope, send: Send, response: StreamedResponse): Promise<void> {
+    const prefix = scope.type === 'websocket' ? 'websocket.' : '';
+    const bodyType = `${prefix}http.response.body`;
+    const sendTyped = (message: { type: string; [key: string]: unknown }) => send(message as unknown as SendMessage);
+    let failed = false;
+    try {
+      await sendTyped({ type: `${prefix}http.response.start`, status: response.status, headers: response.headers });
+      if (!response.bodyless) await this.run((body) => sendTyped({ type: bodyType, body, more_body: true }), response.ping);
+      if (!this.disconnected) await sendTyped({ type: bodyType, body: EMPTY, more_body: false });
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      response.onEnd?.();
+      if (this.disconnected || failed || response.bodyless) {
+        await this.close((error) => console.error(`${response.name} iterator failed while closing:`, error));
+      }
+    }
+  }
+
+  /**
    * Sends every item through `send` (one `more_body` chunk each) until the iterator is done or
    * the client left; a failing send after the client left ends the loop quietly.
    */
-  async run(send: (body: Uint8Array) => Promise<void>, ping?: Ping): Promise<void> {
+  private async run(send: (body: Uint8Array) => Promise<void>, ping?: Ping): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     let pinged: Promise<typeof PING> | null = null;
     let firePing: (() => void) | null = null;
@@ -110,7 +151,7 @@ export class BodyPump<T> {
    * next() is still running: an async generator busy in a step runs return() only once that
    * step settles, and the response must not block on it. Errors while closing go to `onError`.
    */
-  async close(onError: (error: unknown) => void): Promise<void> {
+  private async close(onError: (error: unknown) => void): Promise<void> {
     const closing = Promise.resolve()
       .then(() => this.iterator.return?.())
       .then(ignore, onError);
