@@ -10,6 +10,7 @@ import type { WebSocketServer } from 'ws';
 import { resolveConfig, type ResolvedConfig, type ServerOptions } from './config';
 import { BindError } from './errors';
 import { HTTPCycle, type CycleHost } from './internal/http-cycle';
+import { LinkedSet } from './internal/linked-set';
 import { ASGIRequest, ASGIResponse } from './internal/node-objects';
 import { ASGI_INFO, decodePath, localAddress, remoteAddress, splitTarget } from './internal/scope';
 import { answerClientError, rejectBadRequest, serviceUnavailable } from './internal/responses';
@@ -74,7 +75,7 @@ export class Server implements CycleHost, WebSocketHost {
 
   private readonly app: ASGIApp;
   private readonly http: HTTPServer<typeof ASGIRequest, typeof ASGIResponse>;
-  private readonly cycles = new Set<HTTPCycle>();
+  private readonly cycles = new LinkedSet<HTTPCycle>();
   private readonly websockets = new Set<WebSocketConnection>();
   private connections = 0;
   private closing: Promise<void> | null = null;
@@ -334,9 +335,9 @@ export class Server implements CycleHost, WebSocketHost {
     const limit = this.config.limitConcurrency;
     if (limit !== null && (this.connections > limit || this.cycles.size > limit)) {
       this.logger.warning('Exceeded concurrency limit.');
-      void cycle.run(serviceUnavailable);
+      cycle.run(serviceUnavailable);
     } else {
-      void cycle.run(this.app);
+      cycle.run(this.app);
     }
   }
 

@@ -443,4 +443,37 @@ describe('apps as plain functions', () => {
       await other.close();
     }
   });
+
+  test('an app that throws before returning a promise gets the same 500, logged once, and leaves nothing in flight', async () => {
+    const plain = await startServer(() => {
+      throw new Error('sync boom');
+    });
+    try {
+      const res = await request(plain.url);
+      expect(res.statusCode).toBe(500);
+      expect(await res.body.text()).toBe('Internal Server Error');
+      const errors = plain.logs.filter((line) => line.startsWith('ERROR'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/^ERROR: {4}Exception in ASGI application\nError: sync boom\n {4}at /);
+      expect(plain.server.inFlight).toBe(0);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  test('an app that returns nothing (not a promise) after sending its response is served', async () => {
+    const plain = await startServer(((_scope: unknown, _receive: Receive, send: Send) => {
+      void send({ type: 'http.response.start', status: 200, headers: [['content-type', 'text/plain']] });
+      void send({ type: 'http.response.body', body: Buffer.from('done') });
+    }) as unknown as ASGIApp);
+    try {
+      const res = await request(plain.url);
+      expect(res.statusCode).toBe(200);
+      expect(await res.body.text()).toBe('done');
+      expect(plain.logs.filter((line) => line.startsWith('ERROR'))).toEqual([]);
+      await waitFor(() => plain.server.inFlight === 0);
+    } finally {
+      await plain.close();
+    }
+  });
 });
