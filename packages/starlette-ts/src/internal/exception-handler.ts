@@ -39,38 +39,45 @@ export async function sendHandlerResult(result: unknown, scope: Scope, receive: 
 /**
  * Runs `app`; errors with a registered handler become that handler's response. The handler's
  * connection is `conn`, or (when null) one built from the scope only if an error needs it.
+ * Not `async`: the app's promise gets a rejection handler, which costs a third of an async frame.
  */
-export async function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
+export function runHandlingExceptions(app: ASGIApp, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
   const tables = scope[HANDLERS_KEY] as HandlerTables | undefined;
-  if (tables === undefined) {
-    await app(scope, receive, send);
-    return;
-  }
+  if (tables === undefined) return callApp(app, scope, receive, send);
   let started = false;
   const sender = (message: SendMessage): Promise<void> => {
     if (message.type === 'http.response.start') started = true;
     return send(message);
   };
+  return callApp(app, scope, receive, sender).then(undefined, (exc: unknown) => handleException(exc, tables, started, conn, scope, receive, sender));
+}
+
+/** `app(...)` as a promise, also when it throws before returning one. */
+export function callApp(app: ASGIApp, scope: Scope, receive: Receive, send: Send): Promise<void> {
   try {
-    await app(scope, receive, sender);
-  } catch (exc) {
-    let handler: ExceptionHandler | undefined;
-    if (exc instanceof HTTPException) handler = tables.byStatus.get(exc.statusCode);
-    handler ??= lookupHandler(tables.byClass, exc);
-    if (handler === undefined) throw exc;
-    if (started) {
-      // Starlette raises `from exc`: the log must still show what was raised, and where.
-      throw new ResponseProtocolError('Caught handled exception, but response already started.', { cause: exc });
-    }
-    let result: unknown;
-    try {
-      conn ??= scope.type === 'http' ? new Request(scope, receive, send) : new WebSocket(scope, receive, send);
-      result = await handler(conn, exc);
-    } catch (handlerError) {
-      throw chainedTo(handlerError, exc);
-    }
-    await sendHandlerResult(result, scope, receive, sender);
+    return Promise.resolve(app(scope, receive, send));
+  } catch (error) {
+    return Promise.reject(error);
   }
+}
+
+async function handleException(exc: unknown, tables: HandlerTables, started: boolean, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
+  let handler: ExceptionHandler | undefined;
+  if (exc instanceof HTTPException) handler = tables.byStatus.get(exc.statusCode);
+  handler ??= lookupHandler(tables.byClass, exc);
+  if (handler === undefined) throw exc;
+  if (started) {
+    // Starlette raises `from exc`: the log must still show what was raised, and where.
+    throw new ResponseProtocolError('Caught handled exception, but response already started.', { cause: exc });
+  }
+  let result: unknown;
+  try {
+    conn ??= scope.type === 'http' ? new Request(scope, receive, send) : new WebSocket(scope, receive, send);
+    result = await handler(conn, exc);
+  } catch (handlerError) {
+    throw chainedTo(handlerError, exc);
+  }
+  await sendHandlerResult(result, scope, receive, send);
 }
 
 /**

@@ -13,6 +13,16 @@ describe('ServerErrorMiddleware', () => {
     expect([r.status, r.text, r.headers.get('content-length')]).toEqual([500, 'Internal Server Error', '21']);
   });
 
+  test('an app that throws before returning a promise gets the same 500, and the error is re-raised', async () => {
+    const syncCrash = () => {
+      throw new Error('sync broken');
+    };
+    const app = new ServerErrorMiddleware(syncCrash as unknown as () => Promise<void>);
+    await expect(new TestClient(app).get('/')).rejects.toThrow('sync broken');
+    const r = await new TestClient(app, { raiseServerExceptions: false }).get('/');
+    expect([r.status, r.text]).toEqual([500, 'Internal Server Error']);
+  });
+
   test('after the response started it only re-raises (no second start)', async () => {
     const started = async (_s: Scope, _r: Receive, send: Send) => {
       await send({ type: 'http.response.start', status: 200, headers: [] });

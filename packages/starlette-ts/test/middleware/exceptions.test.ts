@@ -8,6 +8,14 @@ const raising = (error: unknown) => async (_s: Scope, _r: Receive, _send: Send) 
 };
 
 describe('ExceptionMiddleware', () => {
+  test('an app that throws before returning a promise is handled the same way', async () => {
+    const syncRaising = () => {
+      throw new HTTPException(418, 'Short and stout');
+    };
+    const r = await new TestClient(new ExceptionMiddleware(syncRaising as unknown as () => Promise<void>)).get('/');
+    expect([r.status, r.text]).toEqual([418, 'Short and stout']);
+  });
+
   test('HTTPException becomes a plain-text response with its headers', async () => {
     const app = new ExceptionMiddleware(raising(new HTTPException(401, 'Who are you?', { 'WWW-Authenticate': 'Bearer' })));
     const r = await new TestClient(app).get('/');
