@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import type { HTTPScope } from 'asgi-core';
 import { z } from 'zod';
-import { Body, Controller, FastAPI, Model, Post, Request } from '../src';
+import { BackgroundTasks, Body, Controller, Depends, dependency, FastAPI, HTTPException, Model, Post, Query, Request, ResponseValidationError } from '../src';
 import { framedWithin } from '../src/internal/request-handler';
 import { call } from './helpers';
 
@@ -96,5 +96,72 @@ describe('body reading on the fast path', () => {
     const chunk = Buffer.from('x'.repeat(50));
     const r = await call(app, 'POST', '/raw/', { chunks: [chunk, chunk], headers: [['content-length', '10'], ['content-length', '10']] });
     expect([r.status, r.json()]).toEqual([413, { detail: 'Request body too large' }]);
+  });
+});
+
+describe('the synchronous path (no body, no async dependency, no exits) answers as the async one does', () => {
+  const log: string[] = [];
+  const sync = new FastAPI();
+  const Out = Model('Out', { id: z.number() });
+  sync.get('/plain', {}, () => ({ message: 'Hello World' }));
+  sync.head('/plain', {}, () => ({ message: 'Hello World' }));
+  sync.get('/missing', {}, () => {
+    throw new HTTPException(404, 'Item not found', { 'x-error': 'yes' });
+  });
+  sync.get('/query', { params: { n: Query(z.coerce.number().int()) } }, ({ n }) => ({ n }));
+  sync.get('/wrong-shape', { responseModel: Out }, () => ({ id: 'not a number' }));
+  sync.get('/later', { params: { tasks: BackgroundTasks } }, ({ tasks }) => {
+    tasks.addTask(() => void log.push('task ran'));
+    return { queued: true };
+  });
+  const gen = dependency({}, function* () {
+    log.push('setup');
+    yield 'value';
+    log.push('cleanup');
+  });
+  sync.get('/with-exit', { params: { v: Depends(gen) } }, ({ v }) => ({ v }));
+  sync.get('/async', {}, async () => ({ late: true }));
+
+  test('a value becomes the JSON response, with its length', async () => {
+    const r = await call(sync, 'GET', '/plain');
+    expect([r.status, r.rawHeaders, r.text]).toEqual([200, [['content-length', '25'], ['content-type', 'application/json']], '{"message":"Hello World"}']);
+  });
+
+  test('HEAD gets the headers and no body', async () => {
+    const r = await call(sync, 'HEAD', '/plain');
+    expect([r.status, r.headers['content-length'], r.text]).toEqual([200, '25', '']);
+  });
+
+  test('an HTTPException thrown by the handler becomes its response', async () => {
+    const r = await call(sync, 'GET', '/missing');
+    expect([r.status, r.headers['x-error'], r.json()]).toEqual([404, 'yes', { detail: 'Item not found' }]);
+  });
+
+  test('a missing or malformed parameter is a 422 with the errors', async () => {
+    expect((await call(sync, 'GET', '/query?n=3')).json()).toEqual({ n: 3 });
+    const r = await call(sync, 'GET', '/query?n=x');
+    expect(r.status).toBe(422);
+    expect(r.json().detail[0]).toMatchObject({ type: 'int_parsing', loc: ['query', 'n'], input: 'x' });
+    const missing = await call(sync, 'GET', '/query');
+    expect([missing.status, missing.json().detail[0].type]).toEqual([422, 'missing']);
+  });
+
+  test('a value the response model refuses is a 500, with the ResponseValidationError raised', async () => {
+    const r = await call(sync, 'GET', '/wrong-shape');
+    expect([r.status, r.text]).toEqual([500, 'Internal Server Error']);
+    expect(r.error).toBeInstanceOf(ResponseValidationError);
+  });
+
+  test('background tasks run after the response', async () => {
+    log.length = 0;
+    const r = await call(sync, 'GET', '/later');
+    expect([r.status, r.json(), log]).toEqual([200, { queued: true }, ['task ran']]);
+  });
+
+  test('a generator dependency and an async handler take the async path, with the same answers', async () => {
+    log.length = 0;
+    const r = await call(sync, 'GET', '/with-exit');
+    expect([r.status, r.json(), log]).toEqual([200, { v: 'value' }, ['setup', 'cleanup']]);
+    expect((await call(sync, 'GET', '/async')).json()).toEqual({ late: true });
   });
 });
