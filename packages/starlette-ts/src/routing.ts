@@ -87,12 +87,29 @@ function matchPath(compiled: CompiledPath, routePath: string, scope: Scope): Rec
     return inherited ? { ...inherited } : {};
   }
   if (!routePath.startsWith(compiled.prefix)) return undefined;
+  const literals = compiled.literals;
+  if (literals !== null) {
+    // `str` parameters only, each followed by `/` or the end: each takes the text up to the next `/`.
+    const params: Record<string, unknown> = inherited ? { ...inherited } : {};
+    let at = literals[0].length;
+    for (let i = 0; i < compiled.names.length; i++) {
+      let end = routePath.indexOf('/', at);
+      if (end === -1) end = routePath.length;
+      const after = literals[i + 1];
+      if (end === at || !routePath.startsWith(after, end)) return undefined;
+      params[compiled.names[i]] = routePath.slice(at, end);
+      at = end + after.length;
+    }
+    return at === routePath.length ? params : undefined;
+  }
   const match = compiled.regex.exec(routePath);
   if (match === null) return undefined;
   const params: Record<string, unknown> = inherited ? { ...inherited } : {};
-  const groups = match.groups as Record<string, string>;
   try {
-    for (const name of compiled.names) params[name] = compiled.convertors[name].convert(groups[name]);
+    for (let i = 0; i < compiled.names.length; i++) {
+      const name = compiled.names[i];
+      params[name] = compiled.convertors[name].convert(match[compiled.groups[i]]);
+    }
   } catch {
     return undefined; // a convertor refused the value (an int too large): no match, as a regex miss
   }
@@ -413,8 +430,8 @@ export class Host extends BaseRoute {
     if (match === null) return NO_MATCH;
     const inherited = scope.path_params as Record<string, unknown> | undefined;
     const params: Record<string, unknown> = inherited ? { ...inherited } : {};
-    const groups = match.groups ?? {};
-    for (const key of this.compiled.names) params[key] = this.compiled.convertors[key].convert(groups[key]);
+    const { names, groups, convertors } = this.compiled;
+    for (let i = 0; i < names.length; i++) params[names[i]] = convertors[names[i]].convert(match[groups[i]]);
     return [Match.FULL, { path_params: params, endpoint: this.app }];
   }
 

@@ -1,6 +1,6 @@
 // Route path compilation (Starlette's compile_path / replace_params / get_route_path).
 import type { Scope } from 'asgi-core';
-import { CONVERTOR_TYPES, type Convertor } from '../convertors';
+import { CONVERTOR_TYPES, type Convertor, StringConvertor } from '../convertors';
 import { RouteDefinitionError } from '../errors';
 
 const PARAM_REGEX = /\{([a-zA-Z_][a-zA-Z0-9_]*)(:[a-zA-Z_][a-zA-Z0-9_]*)?\}/g;
@@ -21,6 +21,18 @@ export interface CompiledPath {
   prefix: string;
   /** True when the pattern has no parameters (an exact string comparison suffices). */
   isStatic: boolean;
+  /** The index in a regex match of each parameter's group (numbered: a named group costs an object per match). */
+  groups: number[];
+  /**
+   * The literal texts around the parameters (one more than the parameters), when every parameter is a `str`
+   * followed by a `/` or the end: such a path is matched by scanning for `/`, without the regex.
+   */
+  literals: string[] | null;
+}
+
+/** The number of capturing groups in a regex fragment. */
+function countGroups(fragment: string): number {
+  return (new RegExp(`|${fragment}`).exec('') as RegExpExecArray).length - 1;
 }
 
 /**
@@ -34,6 +46,10 @@ export function compilePath(path: string): CompiledPath {
   let index = 0;
   const convertors: Record<string, Convertor<any>> = {};
   const names: string[] = [];
+  const groups: number[] = [];
+  const literals: string[] = [];
+  let simple = !isHost;
+  let groupCount = 0;
   const duplicated = new Set<string>();
   let prefix: string | undefined;
   for (const match of path.matchAll(PARAM_REGEX)) {
@@ -43,7 +59,11 @@ export function compilePath(path: string): CompiledPath {
     if (convertor === undefined) throw new RouteDefinitionError(`Unknown path convertor '${type}' in path ${path}`);
     const literal = path.slice(index, match.index);
     prefix ??= literal;
-    regex += escapeRegex(literal) + `(?<${name}>${convertor.regex})`;
+    regex += escapeRegex(literal) + `(${convertor.regex})`;
+    groups.push(groupCount + 1);
+    groupCount += 1 + countGroups(convertor.regex);
+    if (convertor !== StringConvertor || (literals.length > 0 && !literal.startsWith('/'))) simple = false;
+    literals.push(literal);
     format += literal + `{${name}}`;
     if (name in convertors) duplicated.add(name);
     convertors[name] = convertor;
@@ -55,6 +75,8 @@ export function compilePath(path: string): CompiledPath {
     throw new RouteDefinitionError(`Duplicated param name${duplicated.size > 1 ? 's' : ''} ${list} at path ${path}`);
   }
   const tail = path.slice(index);
+  literals.push(tail);
+  if (tail !== '' && !tail.startsWith('/')) simple = false;
   // Host patterns ignore the port, as Host.matches does.
   regex += escapeRegex(isHost ? tail.split(':')[0] : tail) + '$';
   format += tail;
@@ -65,6 +87,8 @@ export function compilePath(path: string): CompiledPath {
     names,
     prefix: prefix ?? format,
     isStatic: names.length === 0,
+    groups,
+    literals: simple && names.length > 0 ? literals : null,
   };
 }
 
