@@ -59,6 +59,15 @@ export function fieldsSet(value: object): ReadonlySet<string> {
   return keys;
 }
 
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
+/** Whether `key` is in `fieldsSet(value)`, without building the set (asked per field when writing a response). */
+export function isFieldSet(value: object, key: string): boolean {
+  const recorded = (value as { [FIELDS_SET]?: Set<string> })[FIELDS_SET];
+  if (recorded) return recorded.has(key);
+  return propertyIsEnumerable.call(value, key) && (value as Record<string, unknown>)[key] !== undefined;
+}
+
 /** Marks the objects nested in `parsed`; `own` also records the set on `parsed` itself. Returns the set. */
 type Marker = (raw: object, parsed: object, own: boolean) => Set<string> | undefined;
 

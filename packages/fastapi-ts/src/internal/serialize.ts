@@ -6,7 +6,7 @@
  * response model at start-up.
  */
 import type { z } from 'zod';
-import { fieldsSet } from '../models';
+import { isFieldSet } from '../models';
 import { encodeWithTrees, jsonableEncoder, keepKey, type IncExTree } from '../encoders';
 import { compileCoercer, type Coercer } from './coerce';
 import { issuesWithInput, translateIssues, type ErrorDict } from './validation-errors';
@@ -32,6 +32,8 @@ interface FieldWriter {
   implicitNull: boolean;
 }
 
+const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
+
 const leafWriter: Writer = (parsed, _raw, include, exclude, opts) => {
   // Strings, booleans and finite numbers are written as they are (what encoding them returns).
   if (typeof parsed === 'string' || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
@@ -52,7 +54,6 @@ function objectWriter(fields: FieldWriter[]): Writer {
     if (parsed === null || typeof parsed !== 'object') return leafWriter(parsed, raw, include, exclude, opts);
     const source = parsed as Record<string, unknown>;
     const rawObj = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
-    const set = opts.excludeUnset ? (rawObj ? fieldsSet(rawObj) : new Set(Object.keys(source))) : undefined;
     const out: Record<string, unknown> = {};
     for (const field of fields) {
       let subInclude: IncExTree | undefined;
@@ -63,7 +64,8 @@ function objectWriter(fields: FieldWriter[]): Writer {
         subInclude = si;
         subExclude = se;
       }
-      if (set && !set.has(field.key)) continue;
+      // Exclude-unset: the fields the input set, or (for a value that is not an object) the parsed keys.
+      if (opts.excludeUnset && !(rawObj ? isFieldSet(rawObj, field.key) : propertyIsEnumerable.call(source, field.key))) continue;
       let value = source[field.key];
       if (value === undefined) {
         if (!field.implicitNull) continue;

@@ -33,6 +33,14 @@ describe('response model serialisation', () => {
     expect(run(new Item({ name: 'Baz', price: 50.2, tax: 10.5 }), { excludeUnset: true })).toEqual({ name: 'Baz', price: 50.2, tax: 10.5 });
   });
 
+  test('excludeUnset on a plain object: own enumerable keys holding a value, null included, are the set ones', () => {
+    expect(run({ name: 'Foo', price: 1, tax: undefined, description: null }, { excludeUnset: true })).toEqual({ name: 'Foo', price: 1, description: null });
+    const inherited = Object.assign(Object.create({ tax: 3 }), { name: 'Foo', price: 1 });
+    expect(run(inherited, { excludeUnset: true })).toEqual({ name: 'Foo', price: 1 });
+    const hidden = Object.defineProperty({ name: 'Foo', price: 1 }, 'tax', { value: 3, enumerable: false });
+    expect(run(hidden, { excludeUnset: true })).toEqual({ name: 'Foo', price: 1 });
+  });
+
   test('excludeDefaults drops values equal to their default, even when set', () => {
     expect(run({ name: 'Baz', description: null, price: 50.2, tax: 10.5, tags: [] }, { excludeDefaults: true })).toEqual({ name: 'Baz', price: 50.2 });
   });
