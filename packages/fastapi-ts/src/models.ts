@@ -46,6 +46,13 @@ export function isModelClass(value: unknown): value is AnyModelClass {
 
 const MODEL_MARK = Symbol.for('fastapi-ts.model');
 
+/** The schema of the model `value` is an instance of (made by `Model()`), or undefined for any other value. */
+export function modelSchemaOf(value: unknown): z.ZodType | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const cls = (value as { constructor?: unknown }).constructor;
+  return isModelClass(cls) ? cls.schema : undefined;
+}
+
 /**
  * The names of the fields the input set (pydantic's `model_fields_set`): for
  * model instances and objects validated through a model, the keys the input
@@ -68,8 +75,11 @@ export function isFieldSet(value: object, key: string): boolean {
   return propertyIsEnumerable.call(value, key) && (value as Record<string, unknown>)[key] !== undefined;
 }
 
-/** Marks the objects nested in `parsed`; `own` also records the set on `parsed` itself. Returns the set. */
-type Marker = (raw: object, parsed: object, own: boolean) => Set<string> | undefined;
+/**
+ * Records on `target` which fields `raw` set (pydantic's `model_fields_set`), and marks the objects nested
+ * in `parsed`. Returns false when the schema is not an object's (nothing recorded).
+ */
+type Marker = (raw: object, parsed: object, target: object) => boolean;
 
 /** Compiled markers by schema: the schema walk happens once, not per request. */
 const markers = new WeakMap<z.ZodType, Marker | null>();
@@ -84,62 +94,81 @@ function compileMarker(schema: z.ZodType): Marker | null {
   if (def.type === 'object' && def.shape) {
     const shape = def.shape;
     const keys = Object.keys(shape);
+    const fields = new Set(keys);
     // Only fields that can hold objects are walked further.
     const nested = keys.map((key) => (isContainer(shape[key]) ? shape[key] : null));
-    return (raw, parsed, own) => {
-      if (Array.isArray(raw)) return undefined;
-      const set = new Set<string>();
+    return (raw, parsed, target) => {
+      if (Array.isArray(raw)) return false;
+      const input = raw as Record<string, unknown>;
       for (let i = 0; i < keys.length; i++) {
-        const value = (raw as Record<string, unknown>)[keys[i]];
-        if (value === undefined) continue;
-        set.add(keys[i]);
         const child = nested[i];
-        if (child !== null) mark(child, value, (parsed as Record<string, unknown>)[keys[i]], true);
+        const value = input[keys[i]];
+        if (child !== null && value !== undefined) {
+          const inner = (parsed as Record<string, unknown>)[keys[i]];
+          mark(child, value, inner, inner);
+        }
       }
-      if (own) recordFieldsSet(parsed, set);
-      return set;
+      recordFieldsSet(target, input, keys, fields);
+      return true;
     };
   }
   if (def.type === 'array' && def.element) {
     const element = def.element;
     return (raw, parsed) => {
-      if (!Array.isArray(raw) || !Array.isArray(parsed)) return undefined;
-      for (let i = 0; i < parsed.length; i++) mark(element, raw[i], parsed[i], true);
-      return undefined;
+      if (!Array.isArray(raw) || !Array.isArray(parsed)) return false;
+      for (let i = 0; i < parsed.length; i++) mark(element, raw[i], parsed[i], parsed[i]);
+      return false;
     };
   }
   return null;
 }
 
-/** True when `set` is exactly the keys of `target` holding a value: what {@link fieldsSet} reads off an unmarked object. */
-function isEveryDefinedKey(target: object, set: Set<string>): boolean {
+/**
+ * True when the fields `raw` set (its `keys` holding a value) are exactly the keys of `target` holding
+ * a value: what {@link fieldsSet} reads off an unmarked object. Allocates nothing.
+ */
+function setsTheDefinedKeys(target: object, raw: Record<string, unknown>, keys: string[], fields: Set<string>): boolean {
   let defined = 0;
-  for (const key of Object.keys(target)) {
-    if ((target as Record<string, unknown>)[key] === undefined) continue;
-    if (!set.has(key)) return false;
+  for (const key in target) {
+    if (!Object.prototype.hasOwnProperty.call(target, key) || (target as Record<string, unknown>)[key] === undefined) continue;
+    if (!fields.has(key) || raw[key] === undefined) return false;
     defined++;
   }
-  return defined === set.size;
+  let set = 0;
+  for (let i = 0; i < keys.length; i++) if (raw[keys[i]] !== undefined) set++;
+  return defined === set;
 }
 
-function recordFieldsSet(target: object, set: Set<string>): void {
+/** Records on `target` the fields `raw` set, among the model's `keys`. */
+function recordFieldsSet(target: object, raw: Record<string, unknown>, keys: string[], fields: Set<string>): void {
   if (Object.prototype.hasOwnProperty.call(target, FIELDS_SET)) return;
   // Every field with a value was set (no default filled in): fieldsSet() derives the same set from the
-  // object itself, and the property (a defineProperty, the costliest step of validating a body) is not needed.
-  if (isEveryDefinedKey(target, set)) return;
+  // object itself, and neither the set nor the property (a defineProperty, the costliest step of
+  // validating a body) is needed.
+  if (setsTheDefinedKeys(target, raw, keys, fields)) return;
+  const set = new Set<string>();
+  for (let i = 0; i < keys.length; i++) if (raw[keys[i]] !== undefined) set.add(keys[i]);
   // Non-enumerable, so a spread or Object.assign copy does not carry a stale set along.
   Object.defineProperty(target, FIELDS_SET, { value: set, enumerable: false, configurable: true });
 }
 
 /**
- * Records which keys `raw` set on the objects nested in `parsed` (and, when `own`, on `parsed`
- * itself: pydantic's `model_fields_set`); returns the top-level set.
+ * Records which keys `raw` set (pydantic's `model_fields_set`) on the objects nested in `parsed`, and on
+ * `target` (`parsed` itself, or the instance made from it). Returns false when nothing was recorded on
+ * `target` (`raw` or the schema is not an object's).
  */
-function mark(schema: z.ZodType, raw: unknown, parsed: unknown, own: boolean): Set<string> | undefined {
-  if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return undefined;
+function mark(schema: z.ZodType, raw: unknown, parsed: unknown, target: unknown): boolean {
+  if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return false;
   let marker = markers.get(schema);
   if (marker === undefined) markers.set(schema, (marker = compileMarker(schema)));
-  return marker === null ? undefined : marker(raw, parsed, own);
+  return marker !== null && marker(raw, parsed, target as object);
+}
+
+/** Records on a model instance the fields set by `raw`, or (when `raw` is not an object) the keys of `parsed` holding a value. */
+function markInstance(instance: object, schema: z.ZodType, raw: unknown, parsed: Record<string, unknown>): void {
+  if (mark(schema, raw, parsed, instance)) return;
+  const keys = Object.keys(parsed);
+  recordFieldsSet(instance, parsed, keys, new Set(keys));
 }
 
 /**
@@ -150,7 +179,7 @@ export function instantiate<T>(cls: AnyModelClass, raw: unknown, parsed: Record<
   const instance = Object.create(cls.prototype) as Record<string, unknown>;
   Object.assign(instance, parsed);
   // The set is recorded on the instance only: `parsed` itself is dropped.
-  recordFieldsSet(instance, mark(cls.schema, raw, parsed, false) ?? new Set(Object.keys(parsed)));
+  markInstance(instance, cls.schema, raw, parsed);
   return instance as T;
 }
 
@@ -177,7 +206,7 @@ export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelCla
       const result = schema.safeParse(input);
       if (!result.success) throw new ValidationError(name, translateIssues(issuesWithInput(schema, input), schema, data, []));
       Object.assign(this, result.data);
-      recordFieldsSet(this, mark(schema, data, result.data, false) ?? new Set(Object.keys(result.data)));
+      markInstance(this, schema, data, result.data);
     }
 
     static validate<T>(this: new (data: never) => T, data: unknown): T {

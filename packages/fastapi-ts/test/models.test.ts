@@ -49,6 +49,14 @@ describe('Model', () => {
     expect([...fieldsSet(order.item as object)].sort()).toEqual(['name', 'price']);
   });
 
+  test('keys the model does not have, and keys holding undefined, are not fields set', () => {
+    const item = new Item({ name: 'Foo', price: 1, tax: 2, tags: [], description: undefined, extra: true } as never);
+    expect([...fieldsSet(item)].sort()).toEqual(['name', 'price', 'tags', 'tax']);
+    expect(Object.getOwnPropertySymbols(item)).toEqual([]);
+    const defaulted = new Item({ name: 'Foo', price: 1, description: undefined, extra: true } as never);
+    expect([...fieldsSet(defaulted)].sort()).toEqual(['name', 'price']);
+  });
+
   test('coerces in lax mode like pydantic (numeric strings)', () => {
     const item = Item.validate({ name: 'Foo', price: '3.5' });
     expect(item.price).toBe(3.5);
