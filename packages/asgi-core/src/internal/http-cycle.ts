@@ -182,56 +182,65 @@ export class HTTPCycle implements Linked<HTTPCycle> {
       this.bodyDelivered = true;
       return RESOLVED_LAST_EMPTY_CHUNK;
     }
-    return this.waitForMessage();
-  }
-
-  private async waitForMessage(): Promise<HTTPReceiveMessage> {
     if (this.waitingFor100Continue) {
       this.waitingFor100Continue = false;
       if (!this.disconnected && !this.responseStarted) this.res.writeContinue();
     }
-    while (!this.disconnected && !this.responseComplete) {
+    const message = this.readNow();
+    if (message !== null) return Promise.resolve(message);
+    if (!this.checkedAfterParse && !this.bodyDelivered) {
+      // The app usually asks from inside node's 'request' event, before the parser has pushed the
+      // body bytes that came with the head. Node runs microtasks only once that packet is parsed:
+      // one hop later the body is usually there, without listeners, a tick and a wake-up.
+      this.checkedAfterParse = true;
+      return RESOLVED.then(() => this.readNow() ?? this.waitForMessage());
+    }
+    return this.waitForMessage();
+  }
+
+  /** The next message if it can be had without waiting, else null. */
+  private readNow(): HTTPReceiveMessage | null {
+    if (this.disconnected || this.responseComplete) return DISCONNECT;
+    if (this.bodyDelivered) return null; // after the body: nothing comes until the response completes or the client leaves
+    if (!this.hasBody) {
+      this.bodyDelivered = true;
+      return LAST_EMPTY_CHUNK;
+    }
+    const req = this.req;
+    const chunk: Buffer | null = req.read();
+    if (chunk !== null) {
+      this.bodyBytes += chunk.length;
+      // All the declared bytes are the whole body, before node has parsed the end of the message.
+      const last = this.bodyBytes === this.bodyLength || (req.complete && req.readableLength === 0);
+      if (last) this.bodyDelivered = true;
+      return { type: 'http.request', body: chunk, more_body: !last };
+    }
+    if (req.complete || req.readableEnded) {
+      this.bodyDelivered = true;
+      return LAST_EMPTY_CHUNK;
+    }
+    return null;
+  }
+
+  private async waitForMessage(): Promise<HTTPReceiveMessage> {
+    while (true) {
+      const message = this.readNow();
+      if (message !== null) return message;
       if (this.bodyDelivered) {
-        await this.wait(); // after the body: nothing comes until the response completes or the client leaves
-        continue;
-      }
-      if (!this.hasBody) {
-        this.bodyDelivered = true;
-        return LAST_EMPTY_CHUNK;
-      }
-      const req = this.req;
-      const chunk: Buffer | null = req.read();
-      if (chunk !== null) {
-        this.bodyBytes += chunk.length;
-        // All the declared bytes are the whole body, before node has parsed the end of the message.
-        const last = this.bodyBytes === this.bodyLength || (req.complete && req.readableLength === 0);
-        if (last) this.bodyDelivered = true;
-        return { type: 'http.request', body: chunk, more_body: !last };
-      }
-      if (req.complete || req.readableEnded) {
-        this.bodyDelivered = true;
-        return LAST_EMPTY_CHUNK;
-      }
-      if (!this.checkedAfterParse) {
-        // The app usually asks from inside node's 'request' event, before the parser has pushed the
-        // body bytes that came with the head. Node runs microtasks only once that packet is parsed:
-        // one hop later the body is usually there, without listeners, a tick and a wake-up.
-        this.checkedAfterParse = true;
-        await RESOLVED;
+        await this.wait();
         continue;
       }
       if (!this.listeningToBody) {
         // Paused mode: node reads at most a highWaterMark ahead, then stops the socket (backpressure).
         this.listeningToBody = true;
-        req.on('readable', onWake);
-        req.on('end', onWake);
+        this.req.on('readable', onWake);
+        this.req.on('end', onWake);
       }
       this.bodyWaitSince = Date.now();
       await this.wait();
       this.bodyWaitMs += Date.now() - this.bodyWaitSince;
       this.bodyWaitSince = -1;
     }
-    return DISCONNECT;
   }
 
   /**
