@@ -93,17 +93,19 @@ function limitReceive(receive: Receive, limit: number): Receive {
   };
 }
 
-async function readBody(request: Request, scope: HTTPScope, limit: number): Promise<unknown> {
+/** Refuses a body whose declared length is over the limit (413) before reading it. */
+function checkDeclaredLength(scope: HTTPScope, limit: number): void {
   const length = headerValue(scope, 'content-length');
   if (length !== undefined && Number(length) > limit) throw new HTTPException(413, 'Request body too large');
-  let bytes: Uint8Array;
-  try {
-    bytes = await request.body();
-  } catch (error) {
-    // FastAPI answers 400 to any failure reading the body (413 for the size limit is ours).
-    if (error instanceof StarletteHTTPException) throw error;
-    throw new HTTPException(400, 'There was an error parsing the body');
-  }
+}
+
+/** What a failure to read the body becomes: FastAPI's 400 (Starlette's own HTTPExceptions, such as our 413, pass through). */
+function bodyReadError(error: unknown): unknown {
+  return error instanceof StarletteHTTPException ? error : new HTTPException(400, 'There was an error parsing the body');
+}
+
+/** The body's value: undefined when empty, parsed JSON for a JSON content type (or none), the text otherwise. */
+function parseBody(bytes: Uint8Array, scope: HTTPScope, limit: number): unknown {
   if (bytes.byteLength > limit) throw new HTTPException(413, 'Request body too large');
   if (bytes.byteLength === 0) return undefined;
   const text = decoder.decode(bytes);
@@ -118,8 +120,7 @@ async function readBody(request: Request, scope: HTTPScope, limit: number): Prom
 
 /** Parses the form; its files are closed after the response (FastAPI's file stack). */
 async function readForm(request: Request, scope: HTTPScope, limit: number, ctx: SolveContext): Promise<void> {
-  const length = headerValue(scope, 'content-length');
-  if (length !== undefined && Number(length) > limit) throw new HTTPException(413, 'Request body too large');
+  checkDeclaredLength(scope, limit);
   const type = (headerValue(scope, 'content-type') ?? '').split(';', 1)[0].trim().toLowerCase();
   if (type !== 'multipart/form-data' && type !== 'application/x-www-form-urlencoded') {
     ctx.form = { getAll: () => [] };
@@ -130,8 +131,7 @@ async function readForm(request: Request, scope: HTTPScope, limit: number, ctx: 
     form = await request.form();
   } catch (error) {
     // Starlette's own HTTPException (400 with the parser's message, e.g. "Missing boundary in multipart.") passes through, as in FastAPI.
-    if (error instanceof StarletteHTTPException) throw error;
-    throw new HTTPException(400, 'There was an error parsing the body');
+    throw bodyReadError(error);
   }
   ctx.form = form;
   const closer = (async function* () {
@@ -270,7 +270,15 @@ async function complete(
         await readForm(ctx.connection as Request, scope as HTTPScope, limit, ctx);
         value = solve(plan.dependant, ctx, true);
       } else if (value === UNREAD_BODY) {
-        ctx.body = await readBody(ctx.connection as Request, scope as HTTPScope, limit);
+        // Read here rather than in a helper of its own: one async frame less per request with a body.
+        checkDeclaredLength(scope as HTTPScope, limit);
+        let bytes: Uint8Array;
+        try {
+          bytes = await (ctx.connection as Request).body();
+        } catch (thrown) {
+          throw bodyReadError(thrown);
+        }
+        ctx.body = parseBody(bytes, scope as HTTPScope, limit);
         value = solve(plan.dependant, ctx, true);
       }
       if (value instanceof Promise) value = await value;
