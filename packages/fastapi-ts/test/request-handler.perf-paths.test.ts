@@ -25,6 +25,11 @@ class PerfController {
 
 const app = new FastAPI({ maxBodySize: 64 });
 app.include(PerfController);
+// The body limit also holds where only a dependency (or an override) takes the Request and reads the body.
+const bodySize = dependency({ request: Request }, async ({ request }) => (await request.body()).byteLength);
+app.post('/through-dependency/', { params: { size: Depends(bodySize) } }, ({ size }) => ({ size }));
+const noBody = dependency({}, () => 0);
+app.post('/overridden/', { params: { size: Depends(noBody) } }, ({ size }) => ({ size }));
 
 function scopeWith(headers: Array<[string, string]>): HTTPScope {
   return {
@@ -90,6 +95,26 @@ describe('body reading on the fast path', () => {
     const chunk = Buffer.from('x'.repeat(20));
     const r = await call(app, 'POST', '/raw/', { chunks: [chunk, chunk], headers: [['transfer-encoding', 'chunked']] });
     expect([r.status, r.json()]).toEqual([200, { size: 40 }]);
+  });
+
+  test('a body read by a dependency that takes the Request is counted too', async () => {
+    const chunk = Buffer.from('x'.repeat(50));
+    const over = await call(app, 'POST', '/through-dependency/', { chunks: [chunk, chunk], headers: [['transfer-encoding', 'chunked']] });
+    expect([over.status, over.json()]).toEqual([413, { detail: 'Request body too large' }]);
+    const within = await call(app, 'POST', '/through-dependency/', { chunks: [chunk], headers: [['transfer-encoding', 'chunked']] });
+    expect([within.status, within.json()]).toEqual([200, { size: 50 }]);
+  });
+
+  test('a body read by an override that takes the Request is counted too', async () => {
+    const chunk = Buffer.from('x'.repeat(50));
+    app.dependencyOverrides.set(noBody, bodySize);
+    try {
+      const r = await call(app, 'POST', '/overridden/', { chunks: [chunk, chunk], headers: [['transfer-encoding', 'chunked']] });
+      expect([r.status, r.json()]).toEqual([413, { detail: 'Request body too large' }]);
+    } finally {
+      app.dependencyOverrides.clear();
+    }
+    expect((await call(app, 'POST', '/overridden/', { chunks: [chunk, chunk], headers: [['transfer-encoding', 'chunked']] })).json()).toEqual({ size: 0 });
   });
 
   test('duplicated content-length headers go through the counting wrapper', async () => {

@@ -219,6 +219,12 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answ
   return response;
 }
 
+/** True when the handler or a dependency below it takes the Request (or the HTTPConnection): it may read the body itself. */
+function takesConnection(node: DependantNode): boolean {
+  for (const [, source] of node.args) if (source.kind === 'inject' && (source.inject === 'request' || source.inject === 'connection')) return true;
+  return node.dependencies.some(takesConnection);
+}
+
 /** What {@link complete} starts from when the body (JSON or raw) or the form is still to be read. */
 const UNREAD_BODY = Symbol('unread body');
 const UNREAD_FORM = Symbol('unread form');
@@ -226,14 +232,17 @@ const UNREAD_FORM = Symbol('unread form');
 /** Compiles the ASGI app of an HTTP route from its plan. */
 export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive, send: Send) => Promise<void> {
   const needsBody = plan.bodyParams.length > 0;
+  // Only code holding the Request can read a body the route does not declare: otherwise (and without
+  // overrides, which may take it) nothing reads it, and the request needs no counting wrapper.
+  const mayReadBody = needsBody || takesConnection(plan.dependant);
   const unread = plan.bodyParams.some((p) => p.form) ? UNREAD_FORM : UNREAD_BODY;
   return (scope, receive, send) => {
     const httpScope = scope as HTTPScope;
     const app = httpScope.app as AppLike | undefined;
     const limit = app?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
-    // Routes without body parameters keep the (cheap, never called) wrapper: scanning the headers would cost more.
-    const bounded = needsBody && framedWithin(httpScope, limit);
-    const request = new Request(scope, bounded ? receive : limitReceive(receive, limit), send);
+    // Routes without body parameters keep the (cheap, rarely called) wrapper: scanning the headers would cost more.
+    const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || (app?.dependencyOverrides?.size ?? 0) > 0;
+    const request = new Request(scope, counted ? limitReceive(receive, limit) : receive, send);
     const ctx = newContext(httpScope, request, plan, app);
     if (needsBody) return complete(plan, ctx, limit, scope, receive, send, unread, NO_ERROR);
     let value: unknown;
