@@ -212,6 +212,29 @@ describe('responses', () => {
     expect(text.endsWith('\r\n\r\nhello')).toBe(true);
   });
 
+  test.each([
+    ['a small Buffer', 16, (bytes: Buffer) => bytes],
+    ['a small Uint8Array view into a larger buffer', 300, (bytes: Buffer) => {
+      const backing = new Uint8Array(bytes.length + 4);
+      backing.set(bytes, 2);
+      return backing.subarray(2, 2 + bytes.length);
+    }],
+    ['a body at the one-write limit', 1024, (bytes: Buffer) => bytes],
+    ['a body over it', 1025, (bytes: Buffer) => bytes],
+    ['a large body', 200_000, (bytes: Buffer) => bytes],
+  ])('every byte of %s arrives unchanged, with its length', async (_name, size, wrap) => {
+    // All 256 byte values, UTF-8 sequences and invalid ones alike.
+    const bytes = Buffer.alloc(size, 0);
+    for (let i = 0; i < size; i++) bytes[i] = (i * 7 + 3) % 256;
+    handler = async (_receive, send) => {
+      await start(send, [['content-type', 'application/octet-stream']]);
+      await send({ type: 'http.response.body', body: wrap(bytes) });
+    };
+    const res = await request(server.url);
+    expect(res.headers['content-length']).toBe(String(size));
+    expect(Buffer.from(await res.body.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
   test('a streamed body without content-length is sent chunked, chunk by chunk', async () => {
     handler = async (_receive, send) => {
       await start(send, [['content-type', 'text/plain']]);

@@ -47,6 +47,17 @@ const RESOLVED_LAST_EMPTY_CHUNK = Promise.resolve(LAST_EMPTY_CHUNK);
 const RESOLVED = Promise.resolve();
 const DISCONNECT: HTTPReceiveMessage = Object.freeze({ type: 'http.disconnect' });
 
+/**
+ * Bodies up to this size are handed to node as latin-1 text (one char per byte, so the bytes are
+ * unchanged): node then writes the head and the body as one string, where a Buffer body makes a
+ * writev of two chunks with their bookkeeping.
+ */
+const ONE_WRITE_LIMIT = 1024;
+
+function latin1Text(body: Uint8Array): string {
+  return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('latin1');
+}
+
 /** Per-request state machine; `receive`/`send` are the ASGI callables given to the app. */
 export class HTTPCycle implements Linked<HTTPCycle> {
   /** `http.response.start` was sent. */
@@ -375,6 +386,7 @@ export class HTTPCycle implements Linked<HTTPCycle> {
         this.responseComplete = true;
         this.wake();
         if (isHead || body.length === 0) res.end();
+        else if (body.length <= ONE_WRITE_LIMIT) res.end(latin1Text(body), 'latin1');
         else res.end(body);
         this.finishRequest();
         return;
