@@ -1,7 +1,7 @@
 /**
  * The set of requests in flight, as a doubly-linked list threaded through its
  * members. A `Set` that gains and loses an entry per request reallocates its
- * hash table every few requests (about 0.3 KB per request under load); links
+ * hash table every few requests (about 0.13 KB per request under load); links
  * stored on the member cost nothing per request.
  */
 

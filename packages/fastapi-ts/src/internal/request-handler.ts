@@ -240,7 +240,8 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     const httpScope = scope as HTTPScope;
     const app = httpScope.app as AppLike | undefined;
     const limit = app?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
-    // Routes without body parameters keep the (cheap, rarely called) wrapper: scanning the headers would cost more.
+    // A declared body is counted unless its framing already bounds it; an undeclared one only where some
+    // code may read it (it takes the Request, or an override may).
     const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || (app?.dependencyOverrides?.size ?? 0) > 0;
     const request = new Request(scope, counted ? limitReceive(receive, limit) : receive, send);
     const ctx = newContext(httpScope, request, plan, app);
@@ -265,7 +266,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
 }
 
 /**
- * The rest of a request, from `value` (the handler's value, a promise of it, or UNREAD) or the
+ * The rest of a request, from `value` (the handler's value, a promise of it, UNREAD_BODY or UNREAD_FORM) or the
  * `error` so far: the response, with the exits of generator dependencies at their moments.
  */
 async function complete(
