@@ -46,13 +46,6 @@ export function isModelClass(value: unknown): value is AnyModelClass {
 
 const MODEL_MARK = Symbol.for('fastapi-ts.model');
 
-/** The schema of the model `value` is an instance of (made by `Model()`), or undefined for any other value. */
-export function modelSchemaOf(value: unknown): z.ZodType | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const cls = (value as { constructor?: unknown }).constructor;
-  return isModelClass(cls) ? cls.schema : undefined;
-}
-
 /**
  * The names of the fields the input set (pydantic's `model_fields_set`): for
  * model instances and objects validated through a model, the keys the input

@@ -6,7 +6,7 @@
  * response model at start-up.
  */
 import type { z } from 'zod';
-import { isFieldSet, modelSchemaOf } from '../models';
+import { isFieldSet } from '../models';
 import { encodeWithTrees, jsonableEncoder, keepKey, type IncExTree } from '../encoders';
 import { compileCoercer, type Coercer } from './coerce';
 import { issuesWithInput, translateIssues, type ErrorDict } from './validation-errors';
@@ -147,9 +147,6 @@ export function compileSerializer(schema: z.ZodType): Serializer {
   const write = compileWriter(schema, new Map());
   return {
     run(value, opts) {
-      // An instance of this very model was validated when it was made: as pydantic does by default
-      // (`revalidate_instances='never'`), it is written out without being validated again.
-      if (modelSchemaOf(value) === schema) return { ok: true, value: write(value, value, opts.include, opts.exclude, opts) };
       const input = coercer ? coercer(value) : value;
       const result = schema.safeParse(input);
       if (!result.success) return { ok: false, errors: translateIssues(issuesWithInput(schema, input), schema, value, ['response']) };

@@ -41,17 +41,11 @@ describe('response model serialisation', () => {
     expect(run(hidden, { excludeUnset: true })).toEqual({ name: 'Foo', price: 1 });
   });
 
-  test('an instance of the model itself is written out without being validated again (pydantic: revalidate_instances="never")', () => {
+  test('an instance of the model itself is validated again, as FastAPI validates the dump of a returned model', () => {
     const item = new Item({ name: 'Baz', price: 50.2 });
+    expect(run(item, { excludeUnset: true })).toEqual({ name: 'Baz', price: 50.2 });
     (item as { price: unknown }).price = 'changed after validation';
-    expect(run(item, { excludeUnset: true })).toEqual({ name: 'Baz', price: 'changed after validation' });
-    // A plain object with the same fields is validated.
-    expect(run({ name: 'Baz', price: 'changed after validation' })).toEqual([
-      expect.objectContaining({ type: 'float_parsing', loc: ['response', 'price'] }),
-    ]);
-    // An instance of another model is validated against this one.
-    const Other = Model('Other', { name: z.string(), price: z.string() });
-    expect(run(new Other({ name: 'Baz', price: 'text' }))).toEqual([expect.objectContaining({ loc: ['response', 'price'] })]);
+    expect(run(item)).toEqual([expect.objectContaining({ type: 'float_parsing', loc: ['response', 'price'] })]);
   });
 
   test('excludeDefaults drops values equal to their default, even when set', () => {
