@@ -42,8 +42,38 @@ const WEBSOCKET_EXTENSIONS: Extensions = Object.freeze({
   'websocket.http.response': Object.freeze({}) as Record<string, never>,
 }) as Extensions;
 
-const kAddresses = Symbol('asgi-core.addresses');
-type TrackedSocket = Socket & { [kAddresses]?: [Address | null, Address | null] };
+/** What the server keeps per connection, for the keep-alive timeout and the scope's addresses. */
+class Connection {
+  /** Requests of this connection whose app has not settled yet. */
+  inFlight = 0;
+  /** When the connection last went quiet (ms), or -1 before its first answered request. */
+  idleSince = -1;
+  /** `bytesRead` at the last heartbeat (-1: not looked at since the last request settled). */
+  bytesSeen = -1;
+  /** Handed over to a WebSocket: its pings, not this timeout, watch it. */
+  upgraded = false;
+  /** `[client, server]`, looked up once. */
+  addresses: [Address | null, Address | null] | null = null;
+}
+
+const kConnection = Symbol('asgi-core.connection');
+type TrackedSocket = Socket & { [kConnection]: Connection };
+
+/**
+ * The keep-alive timeout, asked at each heartbeat (uvicorn's `timeout_keep_alive`): closes a
+ * connection that has had no request in flight, nothing left to write and no bytes read for
+ * `keepAliveMs` since its last request settled. Bytes of a next request restart the time, as they
+ * cancel uvicorn's timer; a request head that never completes is `timeoutHeaders`' business.
+ */
+function closeIfIdle(socket: TrackedSocket, now: number, keepAliveMs: number): void {
+  const connection = socket[kConnection];
+  if (connection.idleSince < 0 || connection.inFlight > 0 || connection.upgraded) return;
+  const read = socket.bytesRead;
+  const seen = connection.bytesSeen;
+  connection.bytesSeen = read;
+  if ((seen !== -1 && read !== seen) || socket.writableLength > 0) connection.idleSince = now;
+  else if (now - connection.idleSince >= keepAliveMs) socket.destroy();
+}
 
 /**
  * Runs an ASGI app over HTTP/1.1 and WebSocket.
@@ -77,13 +107,13 @@ export class Server implements CycleHost, WebSocketHost {
   private readonly http: HTTPServer<typeof ASGIRequest, typeof ASGIResponse>;
   private readonly cycles = new LinkedSet<HTTPCycle>();
   private readonly websockets = new Set<WebSocketConnection>();
-  private connections = 0;
+  private readonly sockets = new Set<TrackedSocket>();
   private closing: Promise<void> | null = null;
   private started = false;
   private markClosed: () => void = () => {};
   private idleWaiter: (() => void) | null = null;
   private signalHandler: ((signal: NodeJS.Signals) => void) | null = null;
-  private bodyRateTimer: NodeJS.Timeout | null = null;
+  private heartbeat: NodeJS.Timeout | null = null;
 
   constructor(app: ASGIApp, options: ServerOptions = {}) {
     this.config = resolveConfig(options);
@@ -98,7 +128,9 @@ export class Server implements CycleHost, WebSocketHost {
       IncomingMessage: ASGIRequest,
       ServerResponse: ASGIResponse,
       maxHeaderSize: this.config.maxHeaderSize,
-      keepAliveTimeout: this.config.timeoutKeepAlive * 1000,
+      // The keep-alive timeout runs on the heartbeat: node's would re-arm a timer on the socket twice per request
+      // (and advertise `Keep-Alive: timeout=N`, which uvicorn does not send).
+      keepAliveTimeout: 0,
       headersTimeout: this.config.timeoutHeaders * 1000,
       requestTimeout: 0, // uvicorn has no whole-request deadline; slow uploads are fine
       connectionsCheckingInterval: Math.min(1000, this.config.timeoutHeaders * 1000),
@@ -109,7 +141,7 @@ export class Server implements CycleHost, WebSocketHost {
     this.http.on('checkContinue', (req: ASGIRequest, res: ASGIResponse) => this.handleRequest(req, res, true));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
     this.http.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket, this.logger));
-    this.http.on('connection', (socket: Socket) => this.trackConnection(socket));
+    this.http.on('connection', (socket: Socket) => this.trackConnection(socket as TrackedSocket));
   }
 
   /** The bound address (after {@link start}). */
@@ -167,7 +199,7 @@ export class Server implements CycleHost, WebSocketHost {
         : `asgi-core running on ${this.url} (Press CTRL+C to quit)`,
     );
     if (config.handleSignals) this.installSignalHandlers();
-    this.startBodyRateChecks();
+    this.startHeartbeat();
   }
 
   /**
@@ -204,7 +236,7 @@ export class Server implements CycleHost, WebSocketHost {
       this.http.closeAllConnections();
       await serverClosed;
     }
-    if (this.bodyRateTimer !== null) clearInterval(this.bodyRateTimer);
+    if (this.heartbeat !== null) clearInterval(this.heartbeat);
     await this.lifespan.shutdown();
     this.removeSignalHandlers();
     this.logger.info(`Finished server process [${process.pid}]`);
@@ -246,34 +278,42 @@ export class Server implements CycleHost, WebSocketHost {
   }
 
   /**
-   * One coarse timer for the whole server (as Kestrel's heartbeat), so reading a body costs no timer
-   * per chunk or per request: each tick asks the cycles in flight whether their body is below the rate.
+   * One coarse timer for the whole server (as Kestrel's heartbeat), so neither a body nor a
+   * keep-alive connection costs a timer per request or per chunk. Each tick asks the cycles in
+   * flight whether their body is below the minimum rate, and closes the connections that have been
+   * quiet (no request in flight, nothing read, nothing left to write) for `timeoutKeepAlive`.
    */
-  private startBodyRateChecks(): void {
+  private startHeartbeat(): void {
     const rate = this.config.minRequestBodyRate;
-    if (rate === null) return;
     const graceMs = this.config.minRequestBodyRateGracePeriod * 1000;
+    const keepAliveMs = this.config.timeoutKeepAlive * 1000;
+    const tickMs = (ms: number) => Math.min(1000, Math.max(50, ms / 4));
     const check = () => {
       const now = Date.now();
-      for (const cycle of this.cycles) {
-        if (!cycle.bodyTooSlow(now, rate, graceMs)) continue;
-        this.logger.warning('Request body timeout: data arrived below the minimum rate.');
-        cycle.timeOutBody();
+      if (rate !== null) {
+        for (const cycle of this.cycles) {
+          if (!cycle.bodyTooSlow(now, rate, graceMs)) continue;
+          this.logger.warning('Request body timeout: data arrived below the minimum rate.');
+          cycle.timeOutBody();
+        }
       }
+      for (const socket of this.sockets) closeIfIdle(socket, now, keepAliveMs);
     };
-    this.bodyRateTimer = setInterval(check, Math.min(1000, Math.max(50, graceMs / 4)));
-    this.bodyRateTimer.unref();
+    this.heartbeat = setInterval(check, Math.min(tickMs(keepAliveMs), rate === null ? 1000 : tickMs(graceMs)));
+    this.heartbeat.unref();
   }
 
   // ---------------------------------------------------------------- requests
 
   private trackConnection(socket: TrackedSocket): void {
-    this.connections++;
-    socket.once('close', () => this.connections--);
+    socket[kConnection] = new Connection();
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
   }
 
   private addresses(socket: TrackedSocket): [Address | null, Address | null] {
-    return (socket[kAddresses] ??= [remoteAddress(socket), localAddress(socket, this.config.uds)]);
+    const connection = socket[kConnection];
+    return (connection.addresses ??= [remoteAddress(socket), localAddress(socket, this.config.uds)]);
   }
 
   private handleRequest(req: ASGIRequest, res: ASGIResponse, expectContinue: boolean): void {
@@ -332,8 +372,9 @@ export class Server implements CycleHost, WebSocketHost {
     };
     const cycle = new HTTPCycle(scope, req, res, this, bodyLength, expectContinue);
     this.cycles.add(cycle);
+    socket[kConnection].inFlight++;
     const limit = this.config.limitConcurrency;
-    if (limit !== null && (this.connections > limit || this.cycles.size > limit)) {
+    if (limit !== null && (this.sockets.size > limit || this.cycles.size > limit)) {
       this.logger.warning('Exceeded concurrency limit.');
       cycle.run(serviceUnavailable);
     } else {
@@ -344,6 +385,11 @@ export class Server implements CycleHost, WebSocketHost {
   /** Called by each cycle when its app settled. */
   cycleDone(cycle: HTTPCycle): void {
     this.cycles.delete(cycle);
+    const connection = (cycle.req.socket as TrackedSocket)[kConnection];
+    if (--connection.inFlight === 0) {
+      connection.idleSince = Date.now();
+      connection.bytesSeen = -1;
+    }
     this.totalRequests++;
     const max = this.config.limitMaxRequests;
     if (max !== null && this.totalRequests >= max && this.closing === null) {
@@ -362,6 +408,7 @@ export class Server implements CycleHost, WebSocketHost {
   // --------------------------------------------------------------- websocket
 
   private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    (socket as TrackedSocket)[kConnection].upgraded = true;
     const upgrade = req.headers.upgrade;
     if (typeof upgrade !== 'string' || upgrade.toLowerCase() !== 'websocket') {
       this.logger.warning('Unsupported upgrade request.');

@@ -80,7 +80,7 @@ describe('HTTP scope and connection handling', () => {
       for (const path of ['/one', '/two', '/three']) {
         const res = await client.request({ path, method: 'GET' });
         expect(res.headers.connection).toBe('keep-alive');
-        expect(res.headers['keep-alive']).toBe('timeout=5');
+        expect(res.headers['keep-alive']).toBeUndefined(); // as uvicorn: the timeout is not advertised
         await res.body.text();
       }
     } finally {
@@ -191,7 +191,7 @@ describe('server options', () => {
       const started = Date.now();
       const { text, closed } = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n', 3000);
       expect(closed).toBe(true);
-      expect(text).toContain('Keep-Alive: timeout=0');
+      expect(text).not.toMatch(/keep-alive: timeout/i);
       expect(Date.now() - started).toBeLessThan(2500);
     } finally {
       await server.close();
