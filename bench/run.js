@@ -4,7 +4,7 @@
 // (where `taskset` exists). Prints req/s, p99 latency, peak RSS and the ratio of
 // fastapi-ts to each peer; writes bench/results/latest.json and docs/benchmarks.svg.
 //
-//   node bench/run.js [--duration 10] [--connections 50] [--rounds 2]
+//   node bench/run.js [--duration 4] [--connections 50] [--rounds 5]
 //                     [--servers fastapi-ts,fastify,bare,hono] [--scenarios hello,items,...]
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -29,9 +29,9 @@ if (HAS_TASKSET && !process.env.BENCH_PINNED) {
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '10' },
+    duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '50' },
-    rounds: { type: 'string', default: '2' },
+    rounds: { type: 'string', default: '5' },
     servers: { type: 'string', default: 'fastapi-ts,fastify,bare,hono' },
     scenarios: { type: 'string', default: 'hello,items,post-items,users,ws-echo,sse' },
     port: { type: 'string', default: '8765' },
@@ -218,21 +218,28 @@ async function main() {
           (sample.errors ? ` ERRORS ${sample.errors}` : ''));
       }
     }
+    const ours = samples['fastapi-ts'];
     results[scenarioName] = Object.fromEntries(Object.entries(samples).map(([name, xs]) => [name, {
       rps: median(xs.map((x) => x.rps)),
       p99: median(xs.map((x) => x.p99)),
       rss: Math.max(...xs.map((x) => x.rss)),
       errors: xs.reduce((n, x) => n + x.errors, 0),
+      // fastapi-ts over this server in each round: the two were measured next to each other, so
+      // drift of the machine between rounds cancels out of these ratios.
+      roundRatios: ours && name !== 'fastapi-ts' ? xs.map((x, i) => ours[i].rps / x.rps) : undefined,
     }]));
   }
 
-  console.log('\nscenario    server      req/s (msg/s)   p99 ms   peak RSS MiB   fastapi-ts ratio');
+  console.log('\nscenario    server      req/s (msg/s)   p99 ms   peak RSS MiB   fastapi-ts ratio   (rounds: median, range)');
   for (const [scenarioName, byServer] of Object.entries(results)) {
     const ours = byServer['fastapi-ts'];
     for (const [name, r] of Object.entries(byServer)) {
       const ratio = ours && name !== 'fastapi-ts' ? `${(ours.rps / r.rps).toFixed(2)}x` : '';
+      const rounds = r.roundRatios
+        ? `   (${median(r.roundRatios).toFixed(2)}x, ${Math.min(...r.roundRatios).toFixed(2)}-${Math.max(...r.roundRatios).toFixed(2)})`
+        : '';
       console.log(`${scenarioName.padEnd(11)} ${name.padEnd(11)} ${r.rps.toFixed(0).padStart(13)} ` +
-        `${(Number.isNaN(r.p99) ? '-' : String(r.p99)).padStart(8)} ${r.rss.toFixed(1).padStart(14)}   ${ratio}` +
+        `${(Number.isNaN(r.p99) ? '-' : String(r.p99)).padStart(8)} ${r.rss.toFixed(1).padStart(14)}   ${ratio.padEnd(16)}${rounds}` +
         (r.errors ? `   errors: ${r.errors}` : ''));
     }
   }
