@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import type { HTTPScope } from 'asgi-core';
 import { z } from 'zod';
-import { BackgroundTasks, Body, Controller, Depends, dependency, FastAPI, HTTPException, Model, Post, Query, Request, ResponseValidationError } from '../src';
+import { BackgroundTasks, Body, Controller, Cookie, Depends, dependency, FastAPI, HTTPException, Model, Post, Query, Request, ResponseValidationError } from '../src';
 import { framedWithin } from '../src/internal/request-handler';
 import { call } from './helpers';
 
@@ -188,5 +188,34 @@ describe('the synchronous path (no body, no async dependency, no exits) answers 
     const r = await call(sync, 'GET', '/with-exit');
     expect([r.status, r.json(), log]).toEqual([200, { v: 'value' }, ['setup', 'cleanup']]);
     expect((await call(sync, 'GET', '/async')).json()).toEqual({ late: true });
+  });
+});
+
+describe('the Request, built on first use', () => {
+  const shared = new FastAPI();
+  const seen: Request[] = [];
+  const readBody = dependency({ request: Request }, async ({ request }) => {
+    seen.push(request);
+    return (await request.body()).byteLength;
+  });
+  shared.post('/shared/', { params: { size: Depends(readBody), request: Request } }, async ({ size, request }) => {
+    seen.push(request);
+    return { size, again: (await request.body()).byteLength, cookie: request.cookies.flavour ?? null };
+  });
+  const cookie = dependency({ flavour: Cookie(z.string()) }, ({ flavour }) => flavour);
+  shared.get('/cookie/', { params: { flavour: Depends(cookie) } }, ({ flavour }) => ({ flavour }));
+
+  test('a dependency and the handler get one Request, and the body it read is the handler\'s too', async () => {
+    seen.length = 0;
+    const r = await call(shared, 'POST', '/shared/', { body: 'abcde', headers: { cookie: 'flavour=mint' } });
+    expect([r.status, r.json()]).toEqual([200, { size: 5, again: 5, cookie: 'mint' }]);
+    expect(seen).toHaveLength(2);
+    expect(seen[0]).toBe(seen[1]);
+  });
+
+  test('a cookie parameter reads the request\'s cookies without the route taking the Request', async () => {
+    const r = await call(shared, 'GET', '/cookie/', { headers: { cookie: 'flavour=mint' } });
+    expect([r.status, r.json()]).toEqual([200, { flavour: 'mint' }]);
+    expect((await call(shared, 'GET', '/cookie/')).status).toBe(422);
   });
 });

@@ -11,16 +11,19 @@
  * ExceptionMiddleware (with FastAPI's handlers installed by the app).
  */
 import type { Header, HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
-import { type BackgroundTask, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, renderJSON } from 'starlette-ts';
+import {
+  type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, renderJSON,
+} from 'starlette-ts';
+import type { BackgroundTasks } from '../background';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
 import { isPlainJson, jsonableEncoder } from '../encoders';
 import { DependencySwallowedError, RequestValidationError, ResponseValidationError, WebSocketRequestValidationError } from '../errors';
 import { isBodyAllowedForStatusCode } from '../exception-handlers';
 import { HTTPException } from '../exceptions';
-import { NO_ERROR, unwind } from './exit-stack';
+import { NO_ERROR, unwind, type ExitEntry } from './exit-stack';
 import type { DumpOptions, Serializer } from './serialize';
 import { FAILED, solve, type SolveContext } from './solve';
-import { jsonInvalidError } from './validation-errors';
+import { jsonInvalidError, type ErrorDict } from './validation-errors';
 
 /** The default `maxBodySize`: 1 MiB. */
 export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
@@ -145,18 +148,41 @@ async function readForm(request: Request, scope: HTTPScope, limit: number, ctx: 
   ctx.requestStack.push({ iterator: closer, async: true, name: 'form' });
 }
 
-function newContext(scope: HTTPScope | WebSocketScope, connection: Request | WebSocket, plan: HandlerPlan, app: AppLike | undefined): SolveContext {
-  return {
-    scope,
-    connection,
-    body: undefined,
-    embedBody: plan.embedBody,
-    errors: [],
-    requestStack: [],
-    functionStack: [],
-    overrides: app?.dependencyOverrides,
-    overrideNode: plan.overrideNode,
-  };
+/**
+ * The solve context of one request. Its Request is built when something first asks for it (a
+ * parameter taking the Request, a cookie, the body): most routes never do, and it was one of the
+ * larger allocations of a small request. A WebSocket route passes its WebSocket in.
+ */
+class RequestContext implements SolveContext {
+  body: unknown = undefined;
+  readonly embedBody: boolean;
+  readonly errors: ErrorDict[] = [];
+  cache: Map<unknown, unknown> | undefined = undefined;
+  readonly requestStack: ExitEntry[] = [];
+  readonly functionStack: ExitEntry[] = [];
+  response: Response | undefined = undefined;
+  background: BackgroundTasks | undefined = undefined;
+  readonly overrides: Map<unknown, unknown> | undefined;
+  readonly overrideNode: HandlerPlan['overrideNode'];
+  query: Map<string, string[]> | undefined = undefined;
+  form: { getAll(key: string): unknown[] } | undefined = undefined;
+
+  constructor(
+    readonly scope: HTTPScope | WebSocketScope,
+    private readonly receive: Receive,
+    private readonly send: Send,
+    plan: HandlerPlan,
+    app: AppLike | undefined,
+    private built?: HTTPConnection,
+  ) {
+    this.embedBody = plan.embedBody;
+    this.overrides = app?.dependencyOverrides;
+    this.overrideNode = plan.overrideNode;
+  }
+
+  get connection(): HTTPConnection {
+    return (this.built ??= new Request(this.scope, this.receive, this.send));
+  }
 }
 
 /**
@@ -243,8 +269,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     // A declared body is counted unless its framing already bounds it; an undeclared one only where some
     // code may read it (it takes the Request, or an override may).
     const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || (app?.dependencyOverrides?.size ?? 0) > 0;
-    const request = new Request(scope, counted ? limitReceive(receive, limit) : receive, send);
-    const ctx = newContext(httpScope, request, plan, app);
+    const ctx = new RequestContext(httpScope, counted ? limitReceive(receive, limit) : receive, send, plan, app);
     if (needsBody) return complete(plan, ctx, limit, scope, receive, send, unread, NO_ERROR);
     let value: unknown;
     let error: unknown = NO_ERROR;
@@ -319,8 +344,7 @@ async function complete(
 export function websocketHandler(plan: HandlerPlan): (scope: Scope, receive: Receive, send: Send) => Promise<void> {
   return async (scope, receive, send) => {
     const wsScope = scope as WebSocketScope;
-    const websocket = new WebSocket(scope, receive, send);
-    const ctx = newContext(wsScope, websocket, plan, wsScope.app as AppLike | undefined);
+    const ctx = new RequestContext(wsScope, receive, send, plan, wsScope.app as AppLike | undefined, new WebSocket(scope, receive, send));
     let error: unknown = NO_ERROR;
     try {
       const value = await solve(plan.dependant, ctx, true);
