@@ -385,8 +385,9 @@ export class Server implements CycleHost, WebSocketHost {
   /** Called by each cycle when its app settled. */
   cycleDone(cycle: HTTPCycle): void {
     this.cycles.delete(cycle);
-    const connection = (cycle.req.socket as TrackedSocket)[kConnection];
-    if (--connection.inFlight === 0) {
+    // Optional: this runs in the cycle's settle handler, where a throw would escape as an unhandled rejection.
+    const connection = (cycle.req.socket as TrackedSocket | null)?.[kConnection];
+    if (connection !== undefined && --connection.inFlight === 0) {
       connection.idleSince = Date.now();
       connection.bytesSeen = -1;
     }
