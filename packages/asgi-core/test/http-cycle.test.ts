@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +72,31 @@ describe('request bodies', () => {
       [{ type: 'http.request', body: Buffer.from('{"a":1}'), more_body: false }],
       [{ type: 'http.request', body: Buffer.from('hello'), more_body: false }],
     ]);
+  });
+
+  test('a body that came with the head is announced by node once, not also on a tick of its own', async () => {
+    let events: HTTPReceiveMessage[] = [];
+    handler = async (receive, send) => {
+      events = (await readBody(receive)).events;
+      await sendText(send, 200, 'ok');
+    };
+    // node announces the end of a body with one 'readable' event. Reading node's request while its buffer
+    // is still empty makes it also announce the chunk, with a second event on a tick of its own: the
+    // cycle reads only what is buffered.
+    const readable: string[] = [];
+    const original = IncomingMessage.prototype.emit;
+    const emit = jest.spyOn(IncomingMessage.prototype, 'emit').mockImplementation(function (this: IncomingMessage, event, ...args) {
+      if (event === 'readable') readable.push(this.url ?? '');
+      return original.call(this, event, ...args);
+    });
+    try {
+      const { text } = await rawExchange(server.port, 'POST /once HTTP/1.1\r\nHost: x\r\nContent-Length: 7\r\nConnection: close\r\n\r\n{"a":1}');
+      expect(text).toMatch(/^HTTP\/1\.1 200 OK/);
+    } finally {
+      emit.mockRestore();
+    }
+    expect(events).toEqual([{ type: 'http.request', body: Buffer.from('{"a":1}'), more_body: false }]);
+    expect(readable).toEqual(['/once']);
   });
 
   test('a Content-Length body split across packets ends with the declared byte, not before', async () => {

@@ -218,7 +218,9 @@ export class HTTPCycle implements Linked<HTTPCycle> {
       return LAST_EMPTY_CHUNK;
     }
     const req = this.req;
-    const chunk: Buffer | null = req.read();
+    // Only read what is buffered: a read() of an empty buffer makes node announce the next chunk with
+    // a 'readable' event on a tick of its own, which nothing here listens to outside waitForMessage.
+    const chunk: Buffer | null = req.readableLength > 0 ? req.read() : null;
     if (chunk !== null) {
       this.bodyBytes += chunk.length;
       // All the declared bytes are the whole body, before node has parsed the end of the message.
