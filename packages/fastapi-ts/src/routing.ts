@@ -166,6 +166,7 @@ export class APIRoute extends Route {
       bodyParams,
       embedBody: shouldEmbedBody(bodyParams),
       serializer: this.responseModel !== undefined ? serializerFor(this.responseModel) : undefined,
+      responseModelClass: isModelClass(this.responseModel) ? this.responseModel : undefined,
       dumpOptions: {
         include: toIncExTree(options.responseModelInclude),
         exclude: toIncExTree(options.responseModelExclude),

@@ -131,6 +131,26 @@ describe('response models (tutorial/response_model)', () => {
     expect([...fieldsSet(new Item({ name: 'x', price: 1 }))]).toEqual(['name', 'price']);
   });
 
+  test('an instance of the response model is written as it is, not validated again', async () => {
+    // pydantic's default `revalidate_instances='never'`: FastAPI's response validation passes a model instance
+    // (or a subclass's) through, so the body's validators ran once and the fields it set are kept.
+    let checks = 0;
+    const counted = (value: string) => (checks++, value.length > 0);
+    class Counted extends Model('Counted', { name: z.string().refine(counted), tax: z.number().default(1) }) {}
+    class Special extends Counted {}
+    const echo = new FastAPI();
+    echo.post('/echo', { params: { item: Body(Counted) }, responseModel: Counted, responseModelExcludeUnset: true }, ({ item }) => item);
+    echo.post('/sub', { responseModel: Counted }, () => new Special({ name: 'sub' }));
+    echo.post('/plain', { responseModel: Counted }, () => ({ name: 'plain' }));
+    expect((await call(echo, 'POST', '/echo', { json: { name: 'n' } })).json()).toEqual({ name: 'n' });
+    expect(checks).toBe(1);
+    expect((await call(echo, 'POST', '/sub')).json()).toEqual({ name: 'sub', tax: 1 });
+    expect(checks).toBe(2);
+    // Any other value is validated through the model.
+    expect((await call(echo, 'POST', '/plain')).json()).toEqual({ name: 'plain', tax: 1 });
+    expect(checks).toBe(3);
+  });
+
   test('the response model filters out fields (password never leaks)', async () => {
     const r = await call(app, 'POST', '/user/', { json: { username: 'foo', password: 'fighter', email: 'foo@example.com' } });
     expect([r.status, r.json()]).toEqual([200, { username: 'foo', email: 'foo@example.com', full_name: null }]);

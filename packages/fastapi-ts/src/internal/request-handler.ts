@@ -17,6 +17,7 @@ import {
 import type { BackgroundTasks } from '../background';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
 import { isPlainJson, jsonableEncoder } from '../encoders';
+import type { AnyModelClass } from '../models';
 import { DependencySwallowedError, RequestValidationError, ResponseValidationError, WebSocketRequestValidationError } from '../errors';
 import { isBodyAllowedForStatusCode } from '../exception-handlers';
 import { HTTPException } from '../exceptions';
@@ -34,6 +35,8 @@ export interface HandlerPlan {
   bodyParams: CompiledParam[];
   embedBody: boolean;
   serializer?: Serializer;
+  /** The response model when it is a Model class: its instances are written out without validating them again. */
+  responseModelClass?: AnyModelClass;
   dumpOptions: DumpOptions;
   statusCode?: number;
   responseClass: typeof Response;
@@ -220,7 +223,11 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answ
     return raw;
   }
   let content: unknown;
-  if (plan.serializer) {
+  if (plan.responseModelClass !== undefined && raw instanceof plan.responseModelClass) {
+    // An instance of the model (or a subclass) is valid already: pydantic's default
+    // `revalidate_instances='never'` passes it through FastAPI's response validation as it is.
+    content = plan.serializer!.dump(raw, plan.dumpOptions);
+  } else if (plan.serializer) {
     const out = plan.serializer.run(raw, plan.dumpOptions);
     if (!out.ok) throw new ResponseValidationError(out.errors, raw, plan.dependant.name);
     content = out.value;
