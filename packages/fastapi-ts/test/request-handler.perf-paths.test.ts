@@ -213,6 +213,40 @@ describe('the Request, built on first use', () => {
     expect(seen[0]).toBe(seen[1]);
   });
 
+  // A declared body is read straight from receive() only when nothing can take the Request: a dependency or
+  // an override holding it must find the body on it.
+  const Named = z.object({ name: z.string() });
+  shared.post('/body-and-request/', { params: { item: Body(Named), size: Depends(readBody) } }, ({ item, size }) => ({ ...item, size }));
+  const noRequest = dependency({}, () => 0);
+  shared.post('/body-overridable/', { params: { item: Body(Named), size: Depends(noRequest) } }, ({ item, size }) => ({ ...item, size }));
+  shared.post('/body-and-cookie/', { params: { item: Body(Named), flavour: Depends(cookie) } }, ({ item, flavour }) => ({ ...item, flavour }));
+
+  test('a declared body is on the Request that a dependency or an override takes', async () => {
+    const json = { name: 'n' };
+    const r = await call(shared, 'POST', '/body-and-request/', { json });
+    expect([r.status, r.json()]).toEqual([200, { name: 'n', size: 12 }]);
+    shared.dependencyOverrides.set(noRequest, readBody);
+    try {
+      const o = await call(shared, 'POST', '/body-overridable/', { json });
+      expect([o.status, o.json()]).toEqual([200, { name: 'n', size: 12 }]);
+    } finally {
+      shared.dependencyOverrides.clear();
+    }
+  });
+
+  test('a declared body nothing else can take is read without a Request; a cookie still gets one', async () => {
+    const body = jest.spyOn(Request.prototype, 'body');
+    try {
+      const r = await call(shared, 'POST', '/body-overridable/', { json: { name: 'n' } });
+      expect([r.status, r.json()]).toEqual([200, { name: 'n', size: 0 }]);
+      const c = await call(shared, 'POST', '/body-and-cookie/', { json: { name: 'n' }, headers: { cookie: 'flavour=mint' } });
+      expect([c.status, c.json()]).toEqual([200, { name: 'n', flavour: 'mint' }]);
+      expect(body).not.toHaveBeenCalled();
+    } finally {
+      body.mockRestore();
+    }
+  });
+
   test('a cookie parameter reads the request\'s cookies without the route taking the Request', async () => {
     const r = await call(shared, 'GET', '/cookie/', { headers: { cookie: 'flavour=mint' } });
     expect([r.status, r.json()]).toEqual([200, { flavour: 'mint' }]);

@@ -12,7 +12,7 @@
  */
 import type { Header, HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
 import {
-  type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, renderJSON,
+  type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, readBody, renderJSON,
 } from 'starlette-ts';
 import type { BackgroundTasks } from '../background';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
@@ -177,6 +177,8 @@ class RequestContext implements SolveContext {
     plan: HandlerPlan,
     app: AppLike | undefined,
     private built?: HTTPConnection,
+    /** Nothing can take the Request (see {@link httpHandler}): the body need not be kept on one. */
+    private readonly noRequestTaker = false,
   ) {
     this.embedBody = plan.embedBody;
     this.overrides = app?.dependencyOverrides;
@@ -185,6 +187,14 @@ class RequestContext implements SolveContext {
 
   get connection(): HTTPConnection {
     return (this.built ??= new Request(this.scope, this.receive, this.send));
+  }
+
+  /**
+   * The whole body: read through the Request, which keeps it for whoever else holds the Request, or,
+   * when nothing can take the Request, straight from receive() without a Request and its receive channel.
+   */
+  receiveBody(): Promise<Uint8Array> {
+    return this.built === undefined && this.noRequestTaker ? readBody(this.receive) : (this.connection as Request).body();
   }
 }
 
@@ -267,7 +277,8 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
   const needsBody = plan.bodyParams.length > 0;
   // Only code holding the Request can read a body the route does not declare: otherwise (and without
   // overrides, which may take it) nothing reads it, and the request needs no counting wrapper.
-  const mayReadBody = needsBody || takesConnection(plan.dependant);
+  const takesRequest = takesConnection(plan.dependant);
+  const mayReadBody = needsBody || takesRequest;
   const unread = plan.bodyParams.some((p) => p.form) ? UNREAD_FORM : UNREAD_BODY;
   return (scope, receive, send) => {
     const httpScope = scope as HTTPScope;
@@ -275,8 +286,9 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     const limit = app?.maxBodySize ?? DEFAULT_MAX_BODY_SIZE;
     // A declared body is counted unless its framing already bounds it; an undeclared one only where some
     // code may read it (it takes the Request, or an override may).
-    const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || (app?.dependencyOverrides?.size ?? 0) > 0;
-    const ctx = new RequestContext(httpScope, counted ? limitReceive(receive, limit) : receive, send, plan, app);
+    const overridden = (app?.dependencyOverrides?.size ?? 0) > 0;
+    const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || overridden;
+    const ctx = new RequestContext(httpScope, counted ? limitReceive(receive, limit) : receive, send, plan, app, undefined, !takesRequest && !overridden);
     if (needsBody) return complete(plan, ctx, limit, scope, receive, send, unread, NO_ERROR);
     let value: unknown;
     let error: unknown = NO_ERROR;
@@ -302,7 +314,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
  * `error` so far: the response, with the exits of generator dependencies at their moments.
  */
 async function complete(
-  plan: HandlerPlan, ctx: SolveContext, limit: number,
+  plan: HandlerPlan, ctx: RequestContext, limit: number,
   scope: Scope, receive: Receive, send: Send, value: unknown, error: unknown,
 ): Promise<void> {
   let response: Answer | undefined;
@@ -316,7 +328,7 @@ async function complete(
         checkDeclaredLength(scope as HTTPScope, limit);
         let bytes: Uint8Array;
         try {
-          bytes = await (ctx.connection as Request).body();
+          bytes = await ctx.receiveBody();
         } catch (thrown) {
           throw bodyReadError(thrown);
         }

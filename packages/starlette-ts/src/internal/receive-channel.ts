@@ -47,8 +47,8 @@ export class ReceiveChannel {
     return channel;
   }
 
-  /** The next message for the body reader: a buffered chunk, a new one, or the disconnect. */
-  next(): Promise<ReceiveMessage> {
+  /** The next message for the body reader: a buffered chunk, a new one, or the disconnect (a receive() of its own). */
+  readonly next = (): Promise<ReceiveMessage> => {
     const message = this.buffered.shift();
     if (message !== undefined) {
       this.bufferedBytes -= (message as HTTPRequestEvent).body?.byteLength ?? 0;
@@ -67,7 +67,7 @@ export class ReceiveChannel {
       this.readers.push({ resolve, reject });
       this.pull();
     });
-  }
+  };
 
   /** Starts watching for the disconnect (draining into the buffer); call `unwatch` when done. */
   watch(): Promise<void> {
