@@ -47,7 +47,7 @@ export class ReceiveChannel {
     return channel;
   }
 
-  /** The next message for the body reader: a buffered chunk, a new one, or the disconnect (a receive() of its own). */
+  /** The next message for the body reader: a buffered chunk, a new one, or the disconnect. A bound arrow: it is passed on as a receive function. */
   readonly next = (): Promise<ReceiveMessage> => {
     const message = this.buffered.shift();
     if (message !== undefined) {
