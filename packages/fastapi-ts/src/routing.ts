@@ -21,6 +21,7 @@ import {
 import { toIncExTree, type IncEx } from './encoders';
 import { DeclarationError } from './errors';
 import { httpHandler, websocketHandler, type HandlerPlan } from './internal/request-handler';
+import { reachesADependencyTwice } from './internal/solve';
 import { compileSerializer, type Serializer } from './internal/serialize';
 import { isModelClass, type AnyModelClass } from './models';
 import type { Declaration, Values } from './params';
@@ -167,6 +168,7 @@ export class APIRoute extends Route {
       embedBody: shouldEmbedBody(bodyParams),
       serializer: this.responseModel !== undefined ? serializerFor(this.responseModel) : undefined,
       responseModelClass: isModelClass(this.responseModel) ? this.responseModel : undefined,
+      noRepeatedDependency: !reachesADependencyTwice(dependant),
       dumpOptions: {
         include: toIncExTree(options.responseModelInclude),
         exclude: toIncExTree(options.responseModelExclude),
@@ -204,6 +206,7 @@ export class APIWebSocketRoute extends WebSocketRoute {
       dependant,
       bodyParams: [],
       embedBody: false,
+      noRepeatedDependency: !reachesADependencyTwice(dependant),
       dumpOptions: {},
       responseClass: JSONResponse,
       overrideNode: overrideCompiler(path),

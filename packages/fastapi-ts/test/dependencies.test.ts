@@ -196,6 +196,19 @@ describe('caching, callable instances, injection by type', () => {
     expect((await call(a, 'GET', '/uncached')).json()).toEqual([3, 4]);
   });
 
+  test('a repeat that only an override makes is cached too', async () => {
+    // Without overrides no dependency of /pair appears twice, so it runs without a cache; overriding
+    // `second` with `first` makes `first` appear twice, and it must still run once.
+    let calls = 0;
+    const first = dependency({}, () => ++calls);
+    const second = dependency({}, () => -1);
+    const a = new FastAPI();
+    a.get('/pair', { params: { x: Depends(first), y: Depends(second) } }, ({ x, y }) => [x, y]);
+    expect((await call(a, 'GET', '/pair')).json()).toEqual([1, -1]);
+    a.dependencyOverrides.set(second, first);
+    expect((await call(a, 'GET', '/pair')).json()).toEqual([2, 2]);
+  });
+
   test('a callable instance (tutorial/dependencies 011)', async () => {
     class FixedContentQueryChecker {
       constructor(private readonly fixedContent: string) {}

@@ -35,6 +35,8 @@ export interface HandlerPlan {
   bodyParams: CompiledParam[];
   embedBody: boolean;
   serializer?: Serializer;
+  /** No cached dependency appears twice in the tree: without overrides, a request needs no dependency cache. */
+  noRepeatedDependency: boolean;
   /** The response model when it is a Model class: its instances are written out without validating them again. */
   responseModelClass?: AnyModelClass;
   dumpOptions: DumpOptions;
@@ -161,6 +163,7 @@ class RequestContext implements SolveContext {
   readonly embedBody: boolean;
   readonly errors: ErrorDict[] = [];
   cache: Map<unknown, unknown> | undefined = undefined;
+  readonly noCache: boolean;
   readonly requestStack: ExitEntry[] = [];
   readonly functionStack: ExitEntry[] = [];
   response: Response | undefined = undefined;
@@ -182,6 +185,7 @@ class RequestContext implements SolveContext {
   ) {
     this.embedBody = plan.embedBody;
     this.overrides = app?.dependencyOverrides;
+    this.noCache = plan.noRepeatedDependency && (this.overrides?.size ?? 0) === 0;
     this.overrideNode = plan.overrideNode;
   }
 

@@ -31,6 +31,8 @@ export interface SolveContext {
   errors: ErrorDict[];
   /** Values of cached sub-dependencies (created by the first one). */
   cache?: Map<unknown, unknown>;
+  /** No dependency can be reached twice in this request (see {@link reachesADependencyTwice}): nothing to cache. */
+  noCache?: boolean;
   requestStack: ExitEntry[];
   functionStack: ExitEntry[];
   /** The temporal response (status/headers/cookies merged into the final one). */
@@ -220,10 +222,10 @@ function resolveSub(sub: DependantNode, ctx: SolveContext): Maybe<unknown> {
     const replacement = ctx.overrides.get(sub.original);
     if (replacement !== undefined) node = ctx.overrideNode(sub, replacement);
   }
+  if (!node.useCache || ctx.noCache === true) return solve(node, ctx, false);
   const key = node.cacheKey ?? node.original;
-  if (node.useCache && ctx.cache?.has(key)) return ctx.cache.get(key);
+  if (ctx.cache?.has(key)) return ctx.cache.get(key);
   const value = solve(node, ctx, false);
-  if (!node.useCache) return value;
   // A failed dependency is cached too: used twice, its errors are reported once.
   if (isPromise(value)) {
     return value.then((v) => {
@@ -233,6 +235,25 @@ function resolveSub(sub: DependantNode, ctx: SolveContext): Maybe<unknown> {
   }
   (ctx.cache ??= new Map()).set(key, value);
   return value;
+}
+
+/**
+ * True when a cached dependency appears more than once in the tree under `root` (under its cache key):
+ * only then can a request use its per-request cache. An override can add such a repeat, so a request
+ * with overrides set always caches.
+ */
+export function reachesADependencyTwice(root: DependantNode): boolean {
+  const seen = new Set<unknown>();
+  const walk = (node: DependantNode): boolean =>
+    node.dependencies.some((sub) => {
+      if (sub.useCache) {
+        const key = sub.cacheKey ?? sub.original;
+        if (seen.has(key)) return true;
+        seen.add(key);
+      }
+      return walk(sub);
+    });
+  return walk(root);
 }
 
 /**

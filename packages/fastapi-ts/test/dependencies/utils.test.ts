@@ -59,6 +59,23 @@ describe('the Dependant graph', () => {
   });
 });
 
+describe('which routes need a dependency cache', () => {
+  const plan = (params: Parameters<FastAPI['get']>[1]['params']) => (new FastAPI().get('/', { params }, () => 1) as APIRoute).plan;
+  const leaf = dependency({}, () => 1);
+  const other = dependency({}, () => 2);
+
+  test('a dependency reached once is not cached; reached twice, through any path, it is', () => {
+    expect(plan({ a: Depends(leaf), b: Depends(other) }).noRepeatedDependency).toBe(true);
+    expect(plan({ a: Depends(leaf), b: Depends(dependency({ x: Depends(leaf) }, () => 3)) }).noRepeatedDependency).toBe(false);
+    // Below a dependency that is itself not cached.
+    expect(plan({ a: Depends(leaf), b: Depends(dependency({ x: Depends(leaf) }, () => 3), { useCache: false }) }).noRepeatedDependency).toBe(false);
+  });
+
+  test('dependencies that are never cached do not count as repeats', () => {
+    expect(plan({ a: Depends(leaf, { useCache: false }), b: Depends(leaf, { useCache: false }) }).noRepeatedDependency).toBe(true);
+  });
+});
+
 describe('the per-request plan', () => {
   function context(scope: Partial<SolveContext['scope']>): SolveContext {
     const full = { type: 'http', method: 'GET', path: '/', query_string: '', headers: [], path_params: {}, ...scope } as unknown as SolveContext['scope'];
