@@ -140,14 +140,20 @@ const EMPTY = new Uint8Array(0);
 /**
  * Reads a whole HTTP request body from `receive` (its `http.request` messages up to the one without
  * `more_body`); throws ClientDisconnect on `http.disconnect`. What `Request.body()` reads through.
- * Reads directly rather than through an async generator: a generator object and a promise per step
- * were most of a small JSON body's reading time.
+ * The usual body is one message, answered with a `then` (an async frame costs more than twice as
+ * much); a longer one is collected by {@link collectBody}.
  */
-export async function readBody(receive: Receive): Promise<Uint8Array> {
+export function readBody(receive: Receive): Promise<Uint8Array> {
+  return receive().then((message) =>
+    message.type === 'http.request' && !message.more_body ? message.body : collectBody(receive, message),
+  );
+}
+
+/** The rest of {@link readBody}, from its `first` message. */
+async function collectBody(receive: Receive, first: ReceiveMessage): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
-  while (true) {
-    const message = await receive();
+  for (let message = first; ; message = await receive()) {
     if (message.type === 'http.request') {
       if (message.body.byteLength > 0) {
         chunks.push(message.body);
