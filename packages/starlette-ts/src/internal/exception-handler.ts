@@ -62,7 +62,7 @@ export function callApp(app: ASGIApp, scope: Scope, receive: Receive, send: Send
 }
 
 /** The handler's response for `exc`, or `exc` again when no handler is registered for it. */
-async function handleException(exc: unknown, tables: HandlerTables, started: boolean, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
+export async function handleException(exc: unknown, tables: HandlerTables, started: boolean, conn: HTTPConnection | null, scope: Scope, receive: Receive, send: Send): Promise<void> {
   let handler: ExceptionHandler | undefined;
   if (exc instanceof HTTPException) handler = tables.byStatus.get(exc.statusCode);
   handler ??= lookupHandler(tables.byClass, exc);

@@ -7,9 +7,10 @@
 import type { ASGIApp, Receive, Scope, Send, SendMessage } from 'asgi-core';
 import { ASGIObject } from '../asgi';
 import type { ExceptionHandler } from '../internal/exception-handler';
-import { callApp, sendHandlerResult } from '../internal/exception-handler';
+import { callApp, handleException, HANDLERS_KEY, sendHandlerResult } from '../internal/exception-handler';
 import { Request } from '../requests';
 import { HTMLResponse, PlainTextResponse, type Response } from '../responses';
+import { ExceptionMiddleware } from './exceptions';
 
 /** Options of {@link ServerErrorMiddleware}. */
 export interface ServerErrorMiddlewareOptions {
@@ -38,12 +39,15 @@ export class ServerErrorMiddleware extends ASGIObject {
   readonly debug: boolean;
   /** The custom 500 handler, if any. */
   readonly handler: ExceptionHandler | null;
+  /** The app when it is an ExceptionMiddleware (exactly that class): the usual stack, with no user middleware between. */
+  private readonly exceptions: ExceptionMiddleware | null;
 
   constructor(app: ASGIApp, options: ServerErrorMiddlewareOptions = {}) {
     super();
     this.app = app;
     this.debug = options.debug ?? false;
     this.handler = options.handler ?? null;
+    this.exceptions = Object.getPrototypeOf(app) === ExceptionMiddleware.prototype ? (app as ExceptionMiddleware) : null;
   }
 
   /** Not `async`: the app's promise gets a rejection handler, which costs a third of an async frame. */
@@ -54,7 +58,20 @@ export class ServerErrorMiddleware extends ASGIObject {
       if (message.type === 'http.response.start') started = true;
       return send(message);
     };
-    return callApp(this.app, scope, receive, sender).then(undefined, (error: unknown) => this.answerError(error, started, scope, receive, send));
+    const exceptions = this.exceptions;
+    if (exceptions === null) {
+      return callApp(this.app, scope, receive, sender).then(undefined, (error: unknown) => this.answerError(error, started, scope, receive, send));
+    }
+    // The ExceptionMiddleware directly inside does its work here, as its own `call` would: it publishes its
+    // handlers, and an error first goes to them, on this send wrapper. Both layers track the same messages, so
+    // one wrapper and one rejection handler serve both (docs/architecture.md, "Performance decisions").
+    const tables = exceptions.tables;
+    scope[HANDLERS_KEY] = tables;
+    return callApp(exceptions.app, scope, receive, sender).then(undefined, (exc: unknown) =>
+      handleException(exc, tables, started, null, scope, receive, sender).then(undefined, (error: unknown) =>
+        this.answerError(error, started, scope, receive, send),
+      ),
+    );
   }
 
   /** Sends the 500 when the response has not started, then re-raises so the server (and TestClient) see it, as Starlette does. */

@@ -64,7 +64,8 @@ export class ExceptionMiddleware extends ASGIObject {
   readonly app: ASGIApp;
   /** Whether the app runs in debug mode. */
   readonly debug: boolean;
-  private readonly tables: HandlerTables;
+  /** The handlers by class and by status (read by a ServerErrorMiddleware directly outside, see its `call`). */
+  readonly tables: HandlerTables;
 
   constructor(app: ASGIApp, options: ExceptionMiddlewareOptions = {}) {
     super();
