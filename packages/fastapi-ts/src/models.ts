@@ -77,10 +77,19 @@ type Marker = (raw: object, parsed: object, target: object) => boolean;
 /** Compiled markers by schema: the schema walk happens once, not per request. */
 const markers = new WeakMap<z.ZodType, Marker | null>();
 
-function isContainer(schema: z.ZodType): boolean {
-  const type = defOf(unwrap(schema)).type;
-  return type === 'object' || type === 'array';
+/** True when values of `schema` can hold objects to mark (an object, or an array of such). */
+function holdsObjects(schema: z.ZodType, depth = 0): boolean {
+  const def = defOf(unwrap(schema));
+  if (def.type === 'object') return true;
+  return def.type === 'array' && def.element !== undefined && depth < 32 && holdsObjects(def.element, depth + 1);
 }
+
+/**
+ * The test that lets {@link recordFieldsSet} skip recording: true when the fields `raw` set (its `keys`
+ * holding a value) are exactly the keys of `target` holding a value, what {@link fieldsSet} reads off an
+ * unmarked object.
+ */
+type SameKeys = (target: object, raw: Record<string, unknown>, keys: string[], fields: Set<string>) => boolean;
 
 function compileMarker(schema: z.ZodType): Marker | null {
   const def = defOf(unwrap(schema));
@@ -88,20 +97,24 @@ function compileMarker(schema: z.ZodType): Marker | null {
     const shape = def.shape;
     const keys = Object.keys(shape);
     const fields = new Set(keys);
+    // A parsed object (and an instance made from one) of a stripping or strict object schema holds the
+    // schema's keys only: comparing those keys is enough. A catch-all keeps other keys too.
+    const catchall = (def as { catchall?: z.ZodType }).catchall;
+    const sameKeys: SameKeys = catchall === undefined || defOf(catchall).type === 'never' ? sameShapeKeys : setsTheDefinedKeys;
     // Only fields that can hold objects are walked further.
-    const nested = keys.map((key) => (isContainer(shape[key]) ? shape[key] : null));
+    const nested: Array<[string, z.ZodType]> = keys.filter((key) => holdsObjects(shape[key])).map((key) => [key, shape[key]]);
     return (raw, parsed, target) => {
       if (Array.isArray(raw)) return false;
       const input = raw as Record<string, unknown>;
-      for (let i = 0; i < keys.length; i++) {
-        const child = nested[i];
-        const value = input[keys[i]];
-        if (child !== null && value !== undefined) {
-          const inner = (parsed as Record<string, unknown>)[keys[i]];
+      for (let i = 0; i < nested.length; i++) {
+        const [key, child] = nested[i];
+        const value = input[key];
+        if (value !== undefined) {
+          const inner = (parsed as Record<string, unknown>)[key];
           mark(child, value, inner, inner);
         }
       }
-      recordFieldsSet(target, input, keys, fields);
+      recordFieldsSet(target, input, keys, fields, sameKeys);
       return true;
     };
   }
@@ -116,10 +129,7 @@ function compileMarker(schema: z.ZodType): Marker | null {
   return null;
 }
 
-/**
- * True when the fields `raw` set (its `keys` holding a value) are exactly the keys of `target` holding
- * a value: what {@link fieldsSet} reads off an unmarked object. Allocates nothing.
- */
+/** {@link SameKeys} for any target: walks its own keys. Allocates nothing. */
 function setsTheDefinedKeys(target: object, raw: Record<string, unknown>, keys: string[], fields: Set<string>): boolean {
   let defined = 0;
   for (const key in target) {
@@ -132,13 +142,27 @@ function setsTheDefinedKeys(target: object, raw: Record<string, unknown>, keys: 
   return defined === set;
 }
 
+/** {@link SameKeys} for a target that holds no key outside `keys`: compares key by key. */
+function sameShapeKeys(target: object, raw: Record<string, unknown>, keys: string[]): boolean {
+  for (let i = 0; i < keys.length; i++) {
+    if (((target as Record<string, unknown>)[keys[i]] === undefined) !== (raw[keys[i]] === undefined)) return false;
+  }
+  return true;
+}
+
 /** Records on `target` the fields `raw` set, among the model's `keys`. */
-function recordFieldsSet(target: object, raw: Record<string, unknown>, keys: string[], fields: Set<string>): void {
+function recordFieldsSet(
+  target: object,
+  raw: Record<string, unknown>,
+  keys: string[],
+  fields: Set<string>,
+  sameKeys: SameKeys = setsTheDefinedKeys,
+): void {
   if (Object.prototype.hasOwnProperty.call(target, FIELDS_SET)) return;
   // Every field with a value was set (no default filled in): fieldsSet() derives the same set from the
   // object itself, and neither the set nor the property (a defineProperty, the costliest step of
   // validating a body) is needed.
-  if (setsTheDefinedKeys(target, raw, keys, fields)) return;
+  if (sameKeys(target, raw, keys, fields)) return;
   const set = new Set<string>();
   for (let i = 0; i < keys.length; i++) if (raw[keys[i]] !== undefined) set.add(keys[i]);
   // Non-enumerable, so a spread or Object.assign copy does not carry a stale set along.
@@ -158,10 +182,23 @@ function mark(schema: z.ZodType, raw: unknown, parsed: unknown, target: unknown)
 }
 
 /** Records on a model instance the fields set by `raw`, or (when `raw` is not an object) the keys of `parsed` holding a value. */
-function markInstance(instance: object, schema: z.ZodType, raw: unknown, parsed: Record<string, unknown>): void {
-  if (mark(schema, raw, parsed, instance)) return;
+function markInstance(instance: object, marker: Marker | null, raw: unknown, parsed: Record<string, unknown>): void {
+  if (marker !== null && raw !== null && typeof raw === 'object' && marker(raw, parsed, instance)) return;
   const keys = Object.keys(parsed);
   recordFieldsSet(instance, parsed, keys, new Set(keys));
+}
+
+/** The compiled marker of a model class, kept on the class (no lookup by schema per instance). */
+const MARKER = Symbol('fastapi-ts.marker');
+
+function markerOf(cls: AnyModelClass): Marker | null {
+  const holder = cls as unknown as { [MARKER]?: Marker | null };
+  let marker = holder[MARKER];
+  if (marker === undefined) {
+    marker = compileMarker(cls.schema);
+    Object.defineProperty(cls, MARKER, { value: marker });
+  }
+  return marker;
 }
 
 /**
@@ -172,7 +209,7 @@ export function instantiate<T>(cls: AnyModelClass, raw: unknown, parsed: Record<
   const instance = Object.create(cls.prototype) as Record<string, unknown>;
   Object.assign(instance, parsed);
   // The set is recorded on the instance only: `parsed` itself is dropped.
-  markInstance(instance, cls.schema, raw, parsed);
+  markInstance(instance, markerOf(cls), raw, parsed);
   return instance as T;
 }
 
@@ -199,7 +236,7 @@ export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelCla
       const result = schema.safeParse(input);
       if (!result.success) throw new ValidationError(name, translateIssues(issuesWithInput(schema, input), schema, data, []));
       Object.assign(this, result.data);
-      markInstance(this, schema, data, result.data);
+      markInstance(this, markerOf(this.constructor as AnyModelClass), data, result.data);
     }
 
     static validate<T>(this: new (data: never) => T, data: unknown): T {

@@ -57,6 +57,24 @@ describe('Model', () => {
     expect([...fieldsSet(defaulted)].sort()).toEqual(['name', 'price']);
   });
 
+  test('objects nested in lists, strict and loose objects record the fields their input set', () => {
+    const Cart = Model('Cart', {
+      lines: z.array(z.object({ sku: z.string(), qty: z.number().default(1) })),
+      tags: z.array(z.string()),
+      strict: z.strictObject({ a: z.string(), b: z.number().default(0) }).optional(),
+      loose: z.looseObject({ a: z.string(), b: z.number().default(0) }).optional(),
+    });
+    const cart = Cart.validate({ lines: [{ sku: 'x' }, { sku: 'y', qty: 2 }], tags: ['t'], strict: { a: 's' }, loose: { a: 'l', extra: 1 } });
+    expect([...fieldsSet(cart)].sort()).toEqual(['lines', 'loose', 'strict', 'tags']);
+    expect(cart.lines.map((line) => [...fieldsSet(line)].sort())).toEqual([['sku'], ['qty', 'sku']]);
+    expect([...fieldsSet(cart.strict!)]).toEqual(['a']);
+    // A loose object keeps the keys the model does not declare; they are not fields set.
+    expect(cart.loose).toEqual({ a: 'l', b: 0, extra: 1 });
+    expect([...fieldsSet(cart.loose!)]).toEqual(['a']);
+    const full = Cart.validate({ lines: [], tags: [], loose: { a: 'l', b: 2, extra: 1 } });
+    expect([...fieldsSet(full.loose!)].sort()).toEqual(['a', 'b']);
+  });
+
   test('coerces in lax mode like pydantic (numeric strings)', () => {
     const item = Item.validate({ name: 'Foo', price: '3.5' });
     expect(item.price).toBe(3.5);
