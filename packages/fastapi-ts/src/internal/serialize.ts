@@ -30,15 +30,18 @@ interface FieldWriter {
   defaultValue: unknown;
   /** `x: T | null = None` in pydantic: an optional nullable field without a value is written as null. */
   implicitNull: boolean;
+  /** `write` is {@link leafWriter}: a scalar is written without the call. */
+  leaf: boolean;
 }
 
 const propertyIsEnumerable = Object.prototype.propertyIsEnumerable;
 
-const leafWriter: Writer = (parsed, _raw, include, exclude, opts) => {
-  // Strings, booleans and finite numbers are written as they are (what encoding them returns).
-  if (typeof parsed === 'string' || typeof parsed === 'boolean' || (typeof parsed === 'number' && Number.isFinite(parsed))) return parsed;
-  return encodeWithTrees(parsed, include, exclude, opts.excludeNone);
-};
+/** Strings, booleans and finite numbers are written as they are (what encoding them returns). */
+const isScalar = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+
+const leafWriter: Writer = (parsed, _raw, include, exclude, opts) =>
+  isScalar(parsed) ? parsed : encodeWithTrees(parsed, include, exclude, opts.excludeNone);
 
 function equal(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -53,7 +56,8 @@ function objectWriter(fields: FieldWriter[]): Writer {
   return (parsed, raw, include, exclude, opts) => {
     if (parsed === null || typeof parsed !== 'object') return leafWriter(parsed, raw, include, exclude, opts);
     const source = parsed as Record<string, unknown>;
-    const rawObj = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
+    // The input is read for exclude-unset only.
+    const rawObj = opts.excludeUnset && raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : undefined;
     const out: Record<string, unknown> = {};
     for (const field of fields) {
       let subInclude: IncExTree | undefined;
@@ -76,7 +80,7 @@ function objectWriter(fields: FieldWriter[]): Writer {
         const def = field.defaultValue !== NO_DEFAULT ? field.defaultValue : field.implicitNull ? null : NO_DEFAULT;
         if (def !== NO_DEFAULT && equal(value, def)) continue;
       }
-      out[field.key] = field.write(value, rawObj?.[field.key], subInclude, subExclude, opts);
+      out[field.key] = field.leaf && isScalar(value) ? value : field.write(value, rawObj?.[field.key], subInclude, subExclude, opts);
     }
     return out;
   };
@@ -120,7 +124,8 @@ function compileWriter(schema: z.ZodType, seen: Map<z.ZodType, Writer>): Writer 
     for (const [key, field] of Object.entries(def.shape)) {
       const defaultValue = defaultOf(field);
       const implicitNull = defaultValue === NO_DEFAULT && acceptsUndefined(field) && field.safeParse(null).success;
-      fields.push({ key, write: compileWriter(field, seen), defaultValue, implicitNull });
+      const write = compileWriter(field, seen);
+      fields.push({ key, write, defaultValue, implicitNull, leaf: write === leafWriter });
     }
     return writer;
   }
