@@ -272,8 +272,7 @@ function takesConnection(node: DependantNode): boolean {
   return node.dependencies.some(takesConnection);
 }
 
-/** What {@link complete} starts from when the body (JSON or raw) or the form is still to be read. */
-const UNREAD_BODY = Symbol('unread body');
+/** What {@link complete} starts from when the form is still to be read. */
 const UNREAD_FORM = Symbol('unread form');
 
 /** Compiles the ASGI app of an HTTP route from its plan. */
@@ -283,7 +282,7 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
   // overrides, which may take it) nothing reads it, and the request needs no counting wrapper.
   const takesRequest = takesConnection(plan.dependant);
   const mayReadBody = needsBody || takesRequest;
-  const unread = plan.bodyParams.some((p) => p.form) ? UNREAD_FORM : UNREAD_BODY;
+  const readsForm = plan.bodyParams.some((p) => p.form);
   return (scope, receive, send) => {
     const httpScope = scope as HTTPScope;
     const app = httpScope.app as AppLike | undefined;
@@ -293,28 +292,52 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     const overridden = (app?.dependencyOverrides?.size ?? 0) > 0;
     const counted = needsBody ? !framedWithin(httpScope, limit) : mayReadBody || overridden;
     const ctx = new RequestContext(httpScope, counted ? limitReceive(receive, limit) : receive, send, plan, app, undefined, !takesRequest && !overridden);
-    if (needsBody) return complete(plan, ctx, limit, scope, receive, send, unread, NO_ERROR);
-    let value: unknown;
-    let error: unknown = NO_ERROR;
+    if (readsForm) return complete(plan, ctx, limit, scope, receive, send, UNREAD_FORM, NO_ERROR);
+    if (!needsBody) return respond(plan, ctx, limit, scope, receive, send);
+    // A body to read: nothing has run yet, so a failure to read or parse it is the request's error as it is.
+    let bytes: Promise<Uint8Array>;
     try {
-      value = solve(plan.dependant, ctx, true);
+      checkDeclaredLength(httpScope, limit);
+      bytes = ctx.receiveBody();
     } catch (thrown) {
-      error = thrown;
+      return Promise.reject(bodyReadError(thrown));
     }
-    // The common case, synchronous throughout (no body, no async dependency, no exits): no async frame.
-    if (error === NO_ERROR && value !== FAILED && !(value instanceof Promise) && ctx.functionStack.length === 0 && ctx.requestStack.length === 0) {
-      try {
-        return buildResponse(plan, value, ctx).call(scope, receive, send);
-      } catch (thrown) {
-        return Promise.reject(thrown);
-      }
-    }
-    return complete(plan, ctx, limit, scope, receive, send, value, error);
+    return bytes.then(
+      (body) => {
+        ctx.body = parseBody(body, httpScope, limit);
+        return respond(plan, ctx, limit, scope, receive, send);
+      },
+      (thrown) => {
+        throw bodyReadError(thrown);
+      },
+    );
   };
 }
 
 /**
- * The rest of a request, from `value` (the handler's value, a promise of it, UNREAD_BODY or UNREAD_FORM) or the
+ * Solves the route and answers. The common case is synchronous throughout (no async dependency, no
+ * exits, valid input) and runs without an async frame; anything else goes on in {@link complete}.
+ */
+function respond(plan: HandlerPlan, ctx: RequestContext, limit: number, scope: Scope, receive: Receive, send: Send): Promise<void> {
+  let value: unknown;
+  let error: unknown = NO_ERROR;
+  try {
+    value = solve(plan.dependant, ctx, true);
+  } catch (thrown) {
+    error = thrown;
+  }
+  if (error === NO_ERROR && value !== FAILED && !(value instanceof Promise) && ctx.functionStack.length === 0 && ctx.requestStack.length === 0) {
+    try {
+      return buildResponse(plan, value, ctx).call(scope, receive, send);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+  return complete(plan, ctx, limit, scope, receive, send, value, error);
+}
+
+/**
+ * The rest of a request, from `value` (the handler's value, a promise of it, or UNREAD_FORM) or the
  * `error` so far: the response, with the exits of generator dependencies at their moments.
  */
 async function complete(
@@ -326,17 +349,6 @@ async function complete(
     try {
       if (value === UNREAD_FORM) {
         await readForm(ctx.connection as Request, scope as HTTPScope, limit, ctx);
-        value = solve(plan.dependant, ctx, true);
-      } else if (value === UNREAD_BODY) {
-        // Read here rather than in a helper of its own: one async frame less per request with a body.
-        checkDeclaredLength(scope as HTTPScope, limit);
-        let bytes: Uint8Array;
-        try {
-          bytes = await ctx.receiveBody();
-        } catch (thrown) {
-          throw bodyReadError(thrown);
-        }
-        ctx.body = parseBody(bytes, scope as HTTPScope, limit);
         value = solve(plan.dependant, ctx, true);
       }
       if (value instanceof Promise) value = await value;
