@@ -3,6 +3,7 @@
 import 'reflect-metadata';
 import { z } from 'zod';
 import { Body, Controller, FastAPI, Int, Model, Path, Post, Put, Query } from '../src';
+import type { HTTPReceiveMessage, HTTPScope, SendMessage } from 'asgi-core';
 import { call } from './helpers';
 
 class Item extends Model('Item', {
@@ -219,6 +220,32 @@ describe('hostile and oversized bodies', () => {
     const r = await call(app, 'POST', '/items/', { body: '{"name": "Foo", "price": 1, "__proto__": {"polluted": true}}', headers: { 'content-type': 'application/json' } });
     expect([r.status, r.json()]).toEqual([200, { name: 'Foo', price: 1, description: null, tax: null }]);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  test('a body that cannot be read is 400, and the handler never runs (FastAPI: "There was an error parsing the body")', async () => {
+    let ran = 0;
+    const reading = new FastAPI();
+    reading.post('/items/', { params: { item: Body(Item) } }, ({ item }) => (ran++, item));
+    const scope = {
+      type: 'http', asgi: { version: '3.0' }, http_version: '1.1', method: 'POST', scheme: 'http', path: '/items/', raw_path: '/items/',
+      query_string: '', root_path: '', headers: [['content-type', 'application/json'], ['content-length', '30']], client: null, server: null,
+    } as const;
+    const receives: Array<() => Promise<HTTPReceiveMessage>> = [
+      async () => ({ type: 'http.disconnect' }), // the client left before sending its body
+      async () => {
+        throw new Error('transport failed');
+      },
+      // Part of the body, then the client left.
+      ((parts = 0) => async () => (parts++ === 0 ? { type: 'http.request', body: Buffer.from('{"name":'), more_body: true } : { type: 'http.disconnect' }))(),
+    ];
+    for (const receive of receives) {
+      const sent: SendMessage[] = [];
+      await reading.call({ ...scope, headers: [...scope.headers] } as unknown as HTTPScope, receive, async (m) => void sent.push(m));
+      const start = sent[0] as { status: number };
+      const body = Buffer.from((sent[1] as { body: Uint8Array }).body).toString();
+      expect([start.status, body]).toEqual([400, '{"detail":"There was an error parsing the body"}']);
+    }
+    expect(ran).toBe(0);
   });
 
   test('invalid UTF-8 and truncated JSON are validation errors, not crashes', async () => {
