@@ -18,6 +18,7 @@ import {
   Mount,
   Route,
   type RouteOptions,
+  pathNeedOf,
   WebSocketRoute,
   type WebSocketEndpoint,
 } from './routing';
@@ -40,6 +41,57 @@ export interface RouterOptions {
   middleware?: Middleware[];
 }
 
+/** The first segment of a route path (`/items/3` -> `items`, `/` -> ``). */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return end === -1 ? path.slice(1) : path.slice(1, end);
+}
+
+/**
+ * The routes worth asking about a route path, in their order (a 1-level radix over Starlette's scan):
+ * a route without parameters only for its own path, a route whose parameters follow a first segment
+ * of its own (`/items/{id}`) only for paths in that segment, every other route for every path. The
+ * routes left out are those whose `matches` could only answer NONE. Built for one content of a
+ * router's `routes`, which one may append to or change: {@link RouteIndex.isFor} tells when it is stale.
+ */
+class RouteIndex {
+  private readonly snapshot: BaseRoute[];
+  private readonly byPath = new Map<string, BaseRoute[]>();
+  private readonly bySegment = new Map<string, BaseRoute[]>();
+  private readonly others: BaseRoute[];
+
+  constructor(routes: BaseRoute[]) {
+    this.snapshot = [...routes];
+    // Per route: its exact path, or the first segment its prefix completes (`/items/`), or null (asked always).
+    const exact: Array<string | null> = [];
+    const segment: Array<string | null> = [];
+    for (const route of routes) {
+      const need = pathNeedOf(route);
+      exact.push(need?.exact ? need.text : null);
+      segment.push(need !== undefined && !need.exact && need.text.indexOf('/', 1) !== -1 ? firstSegment(need.text) : null);
+    }
+    const asked = (i: number, path: string | null, seg: string): boolean =>
+      exact[i] !== null ? exact[i] === path : segment[i] !== null ? segment[i] === seg : true;
+    for (const path of new Set(exact)) {
+      if (path !== null) this.byPath.set(path, routes.filter((_, i) => asked(i, path, firstSegment(path))));
+    }
+    for (const seg of new Set(segment)) if (seg !== null) this.bySegment.set(seg, routes.filter((_, i) => asked(i, null, seg)));
+    this.others = routes.filter((_, i) => exact[i] === null && segment[i] === null);
+  }
+
+  /** True while `routes` holds the same routes in the same order as when this was built. */
+  isFor(routes: BaseRoute[]): boolean {
+    const snapshot = this.snapshot;
+    if (routes.length !== snapshot.length) return false;
+    for (let i = 0; i < routes.length; i++) if (routes[i] !== snapshot[i]) return false;
+    return true;
+  }
+
+  candidates(routePath: string): BaseRoute[] {
+    return this.byPath.get(routePath) ?? (this.bySegment.size > 0 ? this.bySegment.get(firstSegment(routePath)) : undefined) ?? this.others;
+  }
+}
+
 /**
  * A list of routes as one ASGI app.
  *
@@ -56,6 +108,7 @@ export class Router extends ASGIObject {
   /** The lifespan, if any. */
   readonly lifespanContext: Lifespan | undefined;
   private readonly middlewareStack: ASGIApp;
+  private routeIndex: RouteIndex | undefined;
 
   constructor(options: RouterOptions = {}) {
     super();
@@ -107,7 +160,13 @@ export class Router extends ASGIObject {
     if (scope.type === 'lifespan') return this.lifespan(scope, receive, send);
     let partial: BaseRoute | undefined;
     let partialScope: Record<string, unknown> | undefined;
-    const routes = this.routes;
+    // Starlette tries every route in order; the routes skipped here are those whose `matches` could only say NONE.
+    let routes = this.routes;
+    if (scope.type === 'http' || scope.type === 'websocket') {
+      let index = this.routeIndex;
+      if (index === undefined || !index.isFor(routes)) index = this.routeIndex = new RouteIndex(routes);
+      routes = index.candidates(getRoutePath(scope));
+    }
     for (let i = 0; i < routes.length; i++) {
       const route = routes[i];
       const result = route.matches(scope); // indexed, not destructured: no iterator on the hot path

@@ -231,6 +231,19 @@ export class Route extends BaseRoute {
   }
 }
 
+/**
+ * What a route's matching requires of the route path, when that is all it looks at (a Route or
+ * WebSocketRoute that keeps its class's `matches`): the whole path (`exact`) for a route without
+ * parameters, else the literal text the path must start with. Undefined for any other route, which
+ * the router must ask about every path.
+ */
+export function pathNeedOf(route: BaseRoute): { exact: boolean; text: string } | undefined {
+  const own = route instanceof Route ? Route.prototype.matches : route instanceof WebSocketRoute ? WebSocketRoute.prototype.matches : undefined;
+  if (own === undefined || route.matches !== own) return undefined;
+  const compiled = (route as Route | WebSocketRoute).compiled;
+  return compiled.isStatic ? { exact: true, text: compiled.format } : { exact: false, text: compiled.prefix };
+}
+
 /** Options of {@link WebSocketRoute}. */
 export interface WebSocketRouteOptions {
   name?: string | null;

@@ -171,6 +171,58 @@ describe('Router scan order', () => {
   });
 });
 
+describe('Router scan order with the route index (a 1-level radix)', () => {
+  const text = (body: string) => () => new PlainTextResponse(body);
+
+  test('the first route that matches wins, whether static or templated, in the same segment or not', async () => {
+    const router = new Router({
+      routes: [
+        new Route('/users/{name}', (r) => new PlainTextResponse(`user ${r.pathParams.name}`)),
+        new Route('/users/me', text('me')), // shadowed by the template before it, as in Starlette
+        new Route('/items/special', text('special'), { methods: ['POST'] }),
+        new Route('/items/{id:int}', (r) => new JSONResponse(r.pathParams)),
+        new Route('/items/{slug}', (r) => new PlainTextResponse(`slug ${r.pathParams.slug}`)),
+        new Route('/pre{rest:path}', (r) => new PlainTextResponse(`pre ${r.pathParams.rest}`)), // no segment of its own
+        new Route('/', text('home')),
+        new Mount('/mounted', { routes: [new Route('/x', text('mounted x'))] }),
+      ],
+    });
+    const client = new TestClient(router);
+    expect((await client.get('/users/me')).text).toBe('user me');
+    expect((await client.get('/items/3')).json()).toEqual({ id: 3 });
+    // A PARTIAL (wrong method) static route is passed over for a later FULL match.
+    expect((await client.get('/items/special')).text).toBe('slug special');
+    expect((await client.post('/items/special')).text).toBe('special');
+    expect((await client.get('/prefix/a')).text).toBe('pre fix/a');
+    expect((await client.get('/pre')).text).toBe('pre ');
+    expect((await client.get('/')).text).toBe('home');
+    expect((await client.get('/mounted/x')).text).toBe('mounted x');
+    expect((await client.get('/users')).status).toBe(404);
+    expect((await client.get('/nowhere/at/all')).status).toBe(404);
+  });
+
+  test('a route replaced or removed in place is seen on the next request', async () => {
+    const router = new Router({ routes: [new Route('/a', text('first a')), new Route('/b/{x}', text('b'))] });
+    const client = new TestClient(router);
+    expect((await client.get('/a')).text).toBe('first a');
+    router.routes[0] = new Route('/a', text('second a'));
+    expect((await client.get('/a')).text).toBe('second a');
+    router.routes[0] = new Route('/b/{x}', text('new b'));
+    expect((await client.get('/a')).status).toBe(404);
+    expect((await client.get('/b/1')).text).toBe('new b');
+    router.routes.splice(0, 1);
+    expect((await client.get('/b/1')).text).toBe('b');
+  });
+
+  test('a route whose matches() is replaced on the instance is asked about every path', async () => {
+    const route = new Route('/only', text('only'));
+    route.matches = (scope: Scope) => Route.prototype.matches.call(route, { ...scope, path: '/only' } as Scope);
+    const client = new TestClient(new Router({ routes: [new Route('/x', text('x')), route] }));
+    expect((await client.get('/x')).text).toBe('x');
+    expect((await client.get('/anything/else')).text).toBe('only');
+  });
+});
+
 describe('Mount', () => {
   test('grows root_path and keeps the full path in the child scope', async () => {
     const seen: Scope[] = [];
