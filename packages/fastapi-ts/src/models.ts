@@ -176,9 +176,15 @@ function recordFieldsSet(
  */
 function mark(schema: z.ZodType, raw: unknown, parsed: unknown, target: unknown): boolean {
   if (parsed === null || typeof parsed !== 'object' || raw === null || typeof raw !== 'object') return false;
+  const marker = markerFor(schema);
+  return marker !== null && marker(raw, parsed, target as object);
+}
+
+/** The compiled marker of `schema`, compiled on first use. */
+function markerFor(schema: z.ZodType): Marker | null {
   let marker = markers.get(schema);
   if (marker === undefined) markers.set(schema, (marker = compileMarker(schema)));
-  return marker !== null && marker(raw, parsed, target as object);
+  return marker;
 }
 
 /** Records on a model instance the fields set by `raw`, or (when `raw` is not an object) the keys of `parsed` holding a value. */
@@ -188,14 +194,14 @@ function markInstance(instance: object, marker: Marker | null, raw: unknown, par
   recordFieldsSet(instance, parsed, keys, new Set(keys));
 }
 
-/** The compiled marker of a model class, kept on the class (no lookup by schema per instance). */
+/** The compiled marker of a model class, also kept on the class (no lookup by schema per instance). */
 const MARKER = Symbol('fastapi-ts.marker');
 
 function markerOf(cls: AnyModelClass): Marker | null {
   const holder = cls as unknown as { [MARKER]?: Marker | null };
   let marker = holder[MARKER];
   if (marker === undefined) {
-    marker = compileMarker(cls.schema);
+    marker = markerFor(cls.schema);
     Object.defineProperty(cls, MARKER, { value: marker });
   }
   return marker;
