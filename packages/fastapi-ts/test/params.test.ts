@@ -90,10 +90,16 @@ describe('query parameters (tutorial/query_params)', () => {
     ({ item_id, needy, skip, limit }) => ({ item_id, needy, skip, limit }),
   );
   app.get('/flags/{item_id}', { params: { item_id: Path(), short: Query(z.boolean().default(false)) } }, ({ item_id, short }) => ({ item_id, short }));
+  app.get('/page/', { params: { size: Query(Int.default(5).optional()) } }, ({ size }) => ({ size }));
 
   test('defaults apply when absent', async () => {
     const r = await call(app, 'GET', '/items/');
     expect([r.status, r.json()]).toEqual([200, fakeItemsDb]);
+  });
+
+  test('an optional default (`.default(5).optional()`) gives its default when absent, as zod does', async () => {
+    expect((await call(app, 'GET', '/page/')).json()).toEqual({ size: 5 });
+    expect((await call(app, 'GET', '/page/?size=7')).json()).toEqual({ size: 7 });
   });
 
   test('skip and limit', async () => {

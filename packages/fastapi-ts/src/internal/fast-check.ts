@@ -71,7 +71,10 @@ export function compileFastCheck(schema: z.ZodType): FastCheck | null {
   switch (def.type) {
     case 'optional': {
       const check = inner && compileFastCheck(inner);
-      return check ? (input) => (input === undefined ? undefined : check(input)) : null;
+      if (!check) return null;
+      // `.default(x).optional()` still gives x for undefined: zod runs a defaulted inner schema on it.
+      const defaulted = (inner as unknown as { _zod: { optin?: string } })._zod.optin === 'defaulted';
+      return defaulted ? check : (input) => (input === undefined ? undefined : check(input));
     }
     case 'nullable': {
       const check = inner && compileFastCheck(inner);

@@ -22,6 +22,9 @@ const SCHEMAS: Array<[string, z.ZodType, boolean]> = [
   ['coerce number.int default', z.coerce.number().int().default(0), true],
   ['coerce string', z.coerce.string(), true],
   ['coerce boolean optional', z.coerce.boolean().optional(), true],
+  // An optional default still gives its default for a missing value (zod's `optin: "defaulted"`).
+  ['Int default optional', Int.default(5).optional(), true],
+  ['coerce number.int default optional nullable', z.coerce.number().int().default(5).optional().nullable(), true],
   ['coerce number.int.gt', z.coerce.number().int().gt(0), false],
   ['number.int.max', z.number().int().max(5), false],
   ['string.min', z.string().min(3), false],
