@@ -3,8 +3,13 @@
 // A B C A B C ..., the server pinned to core 0 and the load generator to core 1
 // (where `taskset` exists). Prints req/s, p99 latency, peak RSS and the ratio of
 // fastapi-ts to each peer; writes bench/results/latest.json and docs/benchmarks.svg.
+// Then, for each HTTP scenario, paired rounds: fastapi-ts and one peer served at
+// the same time from core 0, each loaded with half the connections. Sharing the
+// core, both see the same machine at every instant, so the ratio of their
+// throughputs is the ratio of their costs per request even while the machine's
+// speed drifts (docs/benchmarks.md, "Method").
 //
-//   node bench/run.js [--duration 4] [--connections 50] [--rounds 5]
+//   node bench/run.js [--duration 4] [--connections 50] [--rounds 5] [--paired-rounds 3]
 //                     [--servers fastapi-ts,fastify,bare,hono] [--scenarios hello,items,...]
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -32,6 +37,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '5' },
+    'paired-rounds': { type: 'string', default: '3' },
     servers: { type: 'string', default: 'fastapi-ts,fastify,bare,hono' },
     scenarios: { type: 'string', default: 'hello,items,post-items,users,ws-echo,sse' },
     port: { type: 'string', default: '8765' },
@@ -40,8 +46,10 @@ const { values: args } = parseArgs({
 const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const ROUNDS = Number(args.rounds);
+const PAIRED_ROUNDS = Number(args['paired-rounds']);
 const PORT = Number(args.port);
-const BASE = `http://127.0.0.1:${PORT}`;
+const baseOf = (port) => `http://127.0.0.1:${port}`;
+const BASE = baseOf(PORT);
 
 const SERVERS = {
   'fastapi-ts': path.join(__dirname, 'dist', 'fastapi-app.js'),
@@ -73,16 +81,16 @@ const SCENARIOS = {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function startServer(name) {
+async function startServer(name, port = PORT) {
   const script = SERVERS[name];
   if (!fs.existsSync(script)) throw new Error(`${name}: ${script} is missing (run \`npm run build -w bench\` first)`);
   const cmd = HAS_TASKSET ? ['taskset', ['-c', '0', process.execPath, script]] : [process.execPath, [script]];
-  const child = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(PORT), NODE_ENV: 'production' } });
+  const child = spawn(cmd[0], cmd[1], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PORT: String(port), NODE_ENV: 'production' } });
   const started = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with code ${child.exitCode} during start-up`);
     try {
-      await fetch(`${BASE}/hello`);
+      await fetch(`${baseOf(port)}/hello`);
       return child;
     } catch {
       if (Date.now() - started > 15000) throw new Error(`${name} did not answer within 15 s`);
@@ -107,18 +115,18 @@ function peakRssMiB(pid) {
   }
 }
 
-async function checkAnswer(name, scenario) {
+async function checkAnswer(name, scenario, base = BASE) {
   const { method, path: p, headers, body } = scenario.request;
-  const res = await fetch(BASE + p, { method, headers, body });
+  const res = await fetch(base + p, { method, headers, body });
   const text = await res.text();
   if (res.status !== 200 || JSON.stringify(JSON.parse(text)) !== JSON.stringify(JSON.parse(scenario.expect))) {
     throw new Error(`${name} answered ${res.status} ${text} for ${method} ${p}; expected 200 ${scenario.expect}`);
   }
 }
 
-async function runHttp(scenario, duration) {
+async function runHttp(scenario, duration, base = BASE, connections = CONNECTIONS) {
   const { method, path: p, headers, body } = scenario.request;
-  const result = await autocannon({ url: BASE + p, method, headers, body, connections: CONNECTIONS, duration });
+  const result = await autocannon({ url: base + p, method, headers, body, connections, duration });
   const bad = result.non2xx + result.errors + result.timeouts;
   return { rps: result.requests.average, p99: result.latency.p99, errors: bad };
 }
@@ -190,6 +198,35 @@ async function measure(name, scenarioName) {
   }
 }
 
+/**
+ * Paired rounds: fastapi-ts and `peer` served at once from the same core, each loaded with half the
+ * connections; returns fastapi-ts's throughput over the peer's in each round.
+ */
+async function measurePaired(peer, scenarioName) {
+  const scenario = SCENARIOS[scenarioName];
+  const ports = [PORT, PORT + 1];
+  const children = [];
+  try {
+    children.push(await startServer('fastapi-ts', ports[0]));
+    children.push(await startServer(peer, ports[1]));
+    await checkAnswer('fastapi-ts', scenario, baseOf(ports[0]));
+    await checkAnswer(peer, scenario, baseOf(ports[1]));
+    const both = (duration) => Promise.all(ports.map((port) => runHttp(scenario, duration, baseOf(port), Math.max(1, CONNECTIONS >> 1))));
+    await both(2); // warm-up
+    const ratios = [];
+    for (let round = 0; round < PAIRED_ROUNDS; round++) {
+      const [ours, theirs] = await both(DURATION);
+      if (ours.errors || theirs.errors) throw new Error(`paired ${scenarioName}: errors (fastapi-ts ${ours.errors}, ${peer} ${theirs.errors})`);
+      ratios.push(ours.rps / theirs.rps);
+      console.log(`  ${scenarioName.padEnd(10)} paired with ${peer.padEnd(8)} round ${round + 1}: ` +
+        `${ours.rps.toFixed(0)}/s against ${theirs.rps.toFixed(0)}/s = ${ratios[round].toFixed(2)}x`);
+    }
+    return ratios;
+  } finally {
+    for (const child of children) await stopServer(child);
+  }
+}
+
 const median = (xs) => {
   const s = xs.filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -228,6 +265,11 @@ async function main() {
       // drift of the machine between rounds cancels out of these ratios.
       roundRatios: ours && name !== 'fastapi-ts' ? xs.map((x, i) => ours[i].rps / x.rps) : undefined,
     }]));
+    if (SCENARIOS[scenarioName].kind === 'http' && ours && PAIRED_ROUNDS > 0) {
+      for (const peer of participants) {
+        if (peer !== 'fastapi-ts') results[scenarioName][peer].pairedRatios = await measurePaired(peer, scenarioName);
+      }
+    }
   }
 
   console.log('\nscenario    server      req/s (msg/s)   p99 ms   peak RSS MiB   fastapi-ts ratio   (rounds: median, range)');
@@ -243,12 +285,22 @@ async function main() {
         (r.errors ? `   errors: ${r.errors}` : ''));
     }
   }
+  if (PAIRED_ROUNDS > 0) {
+    console.log(`\npaired (fastapi-ts and the peer on core 0 at once, ${CONNECTIONS >> 1} connections each): fastapi-ts ratio (median, range)`);
+    for (const [scenarioName, byServer] of Object.entries(results)) {
+      for (const [name, r] of Object.entries(byServer)) {
+        if (!r.pairedRatios) continue;
+        const xs = r.pairedRatios;
+        console.log(`${scenarioName.padEnd(11)} ${name.padEnd(11)} ${median(xs).toFixed(2)}x   (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
+      }
+    }
+  }
 
   const record = {
     date: new Date().toISOString(),
     node: process.version,
     cpu: require('node:os').cpus()[0]?.model,
-    method: { duration: DURATION, rounds: ROUNDS, connections: CONNECTIONS, pinned: HAS_TASKSET },
+    method: { duration: DURATION, rounds: ROUNDS, pairedRounds: PAIRED_ROUNDS, connections: CONNECTIONS, pinned: HAS_TASKSET },
     results,
   };
   const resultsDir = path.join(__dirname, 'results');
