@@ -36,6 +36,27 @@ export class WebSocketDisconnect extends Error {
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
+/** A `websocket.receive` message's payload. */
+type DataMessage = { text?: string | null; bytes?: Uint8Array | null };
+
+/** A received message's payload; a disconnect raises WebSocketDisconnect. */
+function dataOf(message: WebSocketReceiveMessage): DataMessage {
+  if (message.type === 'websocket.disconnect') throw new WebSocketDisconnect(message.code, message.reason);
+  return message as DataMessage;
+}
+
+function textOf(message: WebSocketReceiveMessage): string {
+  const text = dataOf(message).text;
+  if (typeof text !== 'string') throw new WebSocketStateError('Expected a text message, got a binary one');
+  return text;
+}
+
+function bytesOf(message: WebSocketReceiveMessage): Uint8Array {
+  const bytes = dataOf(message).bytes;
+  if (bytes == null) throw new WebSocketStateError('Expected a binary message, got a text one');
+  return bytes;
+}
+
 /**
  * A WebSocket connection.
  *
@@ -61,31 +82,57 @@ export class WebSocket extends HTTPConnection {
     this._send = send;
   }
 
-  /** Receives the next ASGI message, enforcing the protocol order. */
-  async receive(): Promise<WebSocketReceiveMessage> {
-    if (this.clientState === WebSocketState.CONNECTING) {
-      const message = (await this._receive()) as WebSocketReceiveMessage;
-      if (message.type !== 'websocket.connect') {
-        throw new WebSocketStateError(`Expected ASGI message "websocket.connect", but got "${message.type}"`);
-      }
-      this.clientState = WebSocketState.CONNECTED;
-      return message;
+  /**
+   * Receives the next ASGI message, enforcing the protocol order.
+   *
+   * `receive`, `send` and the text and bytes helpers return their promise chains without `async`: in an
+   * echo loop they stacked six async frames per message (docs/benchmarks.md, tenth pass). Like an
+   * async function they never throw: every error is a rejection.
+   */
+  receive(): Promise<WebSocketReceiveMessage> {
+    try {
+      if (this.clientState === WebSocketState.CONNECTING) return (this._receive() as Promise<WebSocketReceiveMessage>).then(this.onConnect);
+      if (this.clientState === WebSocketState.CONNECTED) return (this._receive() as Promise<WebSocketReceiveMessage>).then(this.onMessage);
+      throw new WebSocketStateError('Cannot call "receive" once a disconnect message has been received.');
+    } catch (error) {
+      return Promise.reject(error);
     }
-    if (this.clientState === WebSocketState.CONNECTED) {
-      const message = (await this._receive()) as WebSocketReceiveMessage;
-      if (message.type !== 'websocket.receive' && message.type !== 'websocket.disconnect') {
-        throw new WebSocketStateError(
-          `Expected ASGI message "websocket.receive" or "websocket.disconnect", but got "${message.type}"`,
-        );
-      }
-      if (message.type === 'websocket.disconnect') this.clientState = WebSocketState.DISCONNECTED;
-      return message;
-    }
-    throw new WebSocketStateError('Cannot call "receive" once a disconnect message has been received.');
   }
 
+  private readonly onConnect = (message: WebSocketReceiveMessage): WebSocketReceiveMessage => {
+    if (message.type !== 'websocket.connect') {
+      throw new WebSocketStateError(`Expected ASGI message "websocket.connect", but got "${message.type}"`);
+    }
+    this.clientState = WebSocketState.CONNECTED;
+    return message;
+  };
+
+  private readonly onMessage = (message: WebSocketReceiveMessage): WebSocketReceiveMessage => {
+    if (message.type !== 'websocket.receive' && message.type !== 'websocket.disconnect') {
+      throw new WebSocketStateError(`Expected ASGI message "websocket.receive" or "websocket.disconnect", but got "${message.type}"`);
+    }
+    if (message.type === 'websocket.disconnect') this.clientState = WebSocketState.DISCONNECTED;
+    return message;
+  };
+
   /** Sends an ASGI message, enforcing the protocol order; a broken transport raises WebSocketDisconnect(1006). */
-  async send(message: WebSocketSendMessage): Promise<void> {
+  send(message: WebSocketSendMessage): Promise<void> {
+    let sent: Promise<void>;
+    try {
+      this.advance(message);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    try {
+      sent = this._send(message);
+    } catch (error) {
+      return Promise.reject(this.sendError(error));
+    }
+    return sent.then(undefined, this.onSendFailed);
+  }
+
+  /** Checks that the application may send `message` now, and moves its state on. */
+  private advance(message: WebSocketSendMessage): void {
     const type = message.type;
     if (this.applicationState === WebSocketState.CONNECTING) {
       if (type !== 'websocket.accept' && type !== 'websocket.close' && type !== 'websocket.http.response.start') {
@@ -96,33 +143,31 @@ export class WebSocket extends HTTPConnection {
       if (type === 'websocket.close') this.applicationState = WebSocketState.DISCONNECTED;
       else if (type === 'websocket.http.response.start') this.applicationState = WebSocketState.RESPONSE;
       else this.applicationState = WebSocketState.CONNECTED;
-      await this.transmit(message);
     } else if (this.applicationState === WebSocketState.CONNECTED) {
       if (type !== 'websocket.send' && type !== 'websocket.close') {
         throw new WebSocketStateError(`Expected ASGI message "websocket.send" or "websocket.close", but got "${type}"`);
       }
       if (type === 'websocket.close') this.applicationState = WebSocketState.DISCONNECTED;
-      await this.transmit(message);
     } else if (this.applicationState === WebSocketState.RESPONSE) {
       if (type !== 'websocket.http.response.body') {
         throw new WebSocketStateError(`Expected ASGI message "websocket.http.response.body", but got "${type}"`);
       }
       if (!message.more_body) this.applicationState = WebSocketState.DISCONNECTED;
-      await this.transmit(message);
     } else {
       throw new WebSocketStateError('Cannot call "send" once a close message has been sent.');
     }
   }
 
-  private async transmit(message: WebSocketSendMessage): Promise<void> {
-    try {
-      await this._send(message);
-    } catch (error) {
-      if (error instanceof WebSocketStateError) throw error;
-      this.applicationState = WebSocketState.DISCONNECTED;
-      throw new WebSocketDisconnect(1006);
-    }
+  /** What a failed send raises: a protocol error as it is, anything from the transport as WebSocketDisconnect(1006). */
+  private sendError(error: unknown): unknown {
+    if (error instanceof WebSocketStateError) return error;
+    this.applicationState = WebSocketState.DISCONNECTED;
+    return new WebSocketDisconnect(1006);
   }
+
+  private readonly onSendFailed = (error: unknown): never => {
+    throw this.sendError(error);
+  };
 
   /** Accepts the connection, with an optional subprotocol and extra handshake headers. */
   async accept(subprotocol?: string | null, headers?: Iterable<Header> | Record<string, string>): Promise<void> {
@@ -142,31 +187,30 @@ export class WebSocket extends HTTPConnection {
     }
   }
 
-  private async receiveData(): Promise<{ text?: string | null; bytes?: Uint8Array | null }> {
-    this.ensureConnected();
-    const message = await this.receive();
-    if (message.type === 'websocket.disconnect') throw new WebSocketDisconnect(message.code, message.reason);
-    return message as { text?: string | null; bytes?: Uint8Array | null };
+  /** The next data message, as `pick` reads it. */
+  private receiveData<T>(pick: (message: WebSocketReceiveMessage) => T): Promise<T> {
+    try {
+      this.ensureConnected();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.receive().then(pick);
   }
 
   /** The next text message; raises WebSocketDisconnect when the client closes. */
-  async receiveText(): Promise<string> {
-    const message = await this.receiveData();
-    if (typeof message.text !== 'string') throw new WebSocketStateError('Expected a text message, got a binary one');
-    return message.text;
+  receiveText(): Promise<string> {
+    return this.receiveData(textOf);
   }
 
   /** The next binary message; raises WebSocketDisconnect when the client closes. */
-  async receiveBytes(): Promise<Uint8Array> {
-    const message = await this.receiveData();
-    if (message.bytes == null) throw new WebSocketStateError('Expected a binary message, got a text one');
-    return message.bytes;
+  receiveBytes(): Promise<Uint8Array> {
+    return this.receiveData(bytesOf);
   }
 
   /** The next message parsed as JSON, from a text (`mode: 'text'`) or binary frame. */
   async receiveJson<T = unknown>(mode: 'text' | 'binary' = 'text'): Promise<T> {
     if (mode !== 'text' && mode !== 'binary') throw new TypeError('The "mode" argument should be "text" or "binary".');
-    const message = await this.receiveData();
+    const message = await this.receiveData(dataOf);
     const text = mode === 'text' ? message.text : message.bytes != null ? decoder.decode(message.bytes) : undefined;
     if (typeof text !== 'string') throw new WebSocketStateError(`Expected a ${mode} message for receiveJson`);
     return JSON.parse(text) as T;
@@ -196,13 +240,13 @@ export class WebSocket extends HTTPConnection {
   }
 
   /** Sends a text message. */
-  async sendText(data: string): Promise<void> {
-    await this.send({ type: 'websocket.send', text: data });
+  sendText(data: string): Promise<void> {
+    return this.send({ type: 'websocket.send', text: data });
   }
 
   /** Sends a binary message. */
-  async sendBytes(data: Uint8Array): Promise<void> {
-    await this.send({ type: 'websocket.send', bytes: data });
+  sendBytes(data: Uint8Array): Promise<void> {
+    return this.send({ type: 'websocket.send', bytes: data });
   }
 
   /** Sends `data` as compact JSON in a text (default) or binary frame. */

@@ -9,7 +9,7 @@ import {
   WebSocketState,
   WebSocketStateError,
 } from '../src';
-import type { Receive, Scope, Send } from 'asgi-core';
+import type { Receive, Scope, Send, WebSocketReceiveMessage } from 'asgi-core';
 
 type Session = (ws: WebSocket) => Promise<void>;
 
@@ -156,6 +156,40 @@ describe('WebSocket', () => {
     const session = await client.websocketConnect('/');
     await session.sendText('{nope');
     await expect(session.close()).rejects.toThrow(SyntaxError);
+  });
+
+  test('the helpers reject, never throw, and a failing transport is a 1006 disconnect', async () => {
+    const scope = { type: 'websocket', path: '/', headers: [] } as unknown as Scope;
+    const messages: WebSocketReceiveMessage[] = [{ type: 'websocket.connect' }, { type: 'websocket.disconnect', code: 1001, reason: 'gone' }];
+    let transport: (message: unknown) => Promise<void> = async () => {};
+    const ws = new WebSocket(scope, async () => messages.shift()!, (message) => transport(message));
+    // Before accept: a promise rejected with the state error, not a synchronous throw.
+    const early = ws.sendText('early');
+    await expect(early).rejects.toThrow('but got "websocket.send"');
+    await expect(ws.receiveText()).rejects.toThrow('Need to call "accept" first');
+    await ws.accept();
+    // The transport throws synchronously, then rejects: both become WebSocketDisconnect(1006).
+    transport = () => {
+      throw new Error('socket gone');
+    };
+    const thrown = ws.sendBytes(new Uint8Array([1]));
+    await expect(thrown).rejects.toEqual(new WebSocketDisconnect(1006));
+    expect(ws.applicationState).toBe(WebSocketState.DISCONNECTED);
+    const again = new WebSocket(scope, async () => ({ type: 'websocket.connect' }), (message) => transport(message));
+    transport = async () => {};
+    await again.accept();
+    transport = () => Promise.reject(new Error('reset'));
+    await expect(again.sendText('x')).rejects.toEqual(new WebSocketDisconnect(1006));
+    // A protocol error from below passes through as it is.
+    const third = new WebSocket(scope, async () => ({ type: 'websocket.connect' }), (message) => transport(message));
+    transport = () => Promise.reject(new WebSocketStateError('below'));
+    await expect(third.accept()).rejects.toThrow('below');
+    expect(third.applicationState).toBe(WebSocketState.CONNECTED);
+    // Sending failed, so the text helpers refuse; the disconnect still arrives, and receiving after it is a state error.
+    await expect(ws.receiveText()).rejects.toThrow('Need to call "accept" first');
+    await expect(ws.receive()).resolves.toEqual({ type: 'websocket.disconnect', code: 1001, reason: 'gone' });
+    expect(ws.clientState).toBe(WebSocketState.DISCONNECTED);
+    await expect(ws.receive()).rejects.toThrow('Cannot call "receive" once a disconnect message has been received.');
   });
 
   test('WebSocket rejects non-websocket scopes', () => {
