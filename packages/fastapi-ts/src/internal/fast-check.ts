@@ -10,7 +10,7 @@
  * refinements or transforms compile to `null`.
  */
 import type { z } from 'zod';
-import { defOf } from './zod-walk';
+import { defOf, optinOf } from './zod-walk';
 
 /** Returned when the fast check cannot vouch for the input: validate with zod instead. */
 export const MISS: unique symbol = Symbol('fast-check miss');
@@ -73,8 +73,7 @@ export function compileFastCheck(schema: z.ZodType): FastCheck | null {
       const check = inner && compileFastCheck(inner);
       if (!check) return null;
       // `.default(x).optional()` still gives x for undefined: zod runs a defaulted inner schema on it.
-      const defaulted = (inner as unknown as { _zod: { optin?: string } })._zod.optin === 'defaulted';
-      return defaulted ? check : (input) => (input === undefined ? undefined : check(input));
+      return optinOf(inner!) === 'defaulted' ? check : (input) => (input === undefined ? undefined : check(input));
     }
     case 'nullable': {
       const check = inner && compileFastCheck(inner);

@@ -49,9 +49,14 @@ export function unwrap(schema: z.ZodType): z.ZodType {
   return current;
 }
 
+/** How `schema` takes `undefined` (zod's `optin`): `'optional'`, `'defaulted'` (it substitutes its default), or not at all. */
+export function optinOf(schema: z.ZodType): string | undefined {
+  return (schema as unknown as { _zod: { optin?: string } })._zod.optin;
+}
+
 /** True when `schema` accepts `undefined` (optional or defaulted): absent input is not an error. */
 export function acceptsUndefined(schema: z.ZodType): boolean {
-  const optin = (schema as unknown as { _zod: { optin?: string } })._zod.optin;
+  const optin = optinOf(schema);
   return optin === 'optional' || optin === 'defaulted';
 }
 

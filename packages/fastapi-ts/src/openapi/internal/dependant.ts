@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Dependant, ParamField, SecurityRequirement } from '../../dependencies/models';
+import { acceptsUndefined } from '../../internal/zod-walk';
 
 /** The flattened view of one route's dependency tree. */
 export interface DependencyData {
@@ -76,8 +77,7 @@ export function flattenModelParam(param: ParamField): ParamField[] {
   if (def.type === 'pipe' && def.in) def = (def.in as unknown as { _zod: { def: ShapeDef } })._zod.def;
   if (def.type !== 'object' || !def.shape || param.location === 'body') return [param];
   return Object.entries(def.shape).map(([key, schema]) => {
-    // zod marks a key that may be absent (optional or defaulted) with `optin`.
-    const optional = (schema as unknown as { _zod: { optin?: string } })._zod.optin !== undefined;
+    const optional = acceptsUndefined(schema);
     return {
       location: param.location,
       name: key,
