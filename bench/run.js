@@ -47,6 +47,7 @@ const DURATION = Number(args.duration);
 const CONNECTIONS = Number(args.connections);
 const ROUNDS = Number(args.rounds);
 const PAIRED_ROUNDS = Number(args['paired-rounds']);
+const PAIRED_CONNECTIONS = Math.max(1, CONNECTIONS >> 1);
 const PORT = Number(args.port);
 const baseOf = (port) => `http://127.0.0.1:${port}`;
 const BASE = baseOf(PORT);
@@ -211,7 +212,7 @@ async function measurePaired(peer, scenarioName) {
     children.push(await startServer(peer, ports[1]));
     await checkAnswer('fastapi-ts', scenario, baseOf(ports[0]));
     await checkAnswer(peer, scenario, baseOf(ports[1]));
-    const both = (duration) => Promise.all(ports.map((port) => runHttp(scenario, duration, baseOf(port), Math.max(1, CONNECTIONS >> 1))));
+    const both = (duration) => Promise.all(ports.map((port) => runHttp(scenario, duration, baseOf(port), PAIRED_CONNECTIONS)));
     await both(2); // warm-up
     const ratios = [];
     for (let round = 0; round < PAIRED_ROUNDS; round++) {
@@ -286,7 +287,7 @@ async function main() {
     }
   }
   if (PAIRED_ROUNDS > 0) {
-    console.log(`\npaired (fastapi-ts and the peer on core 0 at once, ${CONNECTIONS >> 1} connections each): fastapi-ts ratio (median, range)`);
+    console.log(`\npaired (fastapi-ts and the peer on core 0 at once, ${PAIRED_CONNECTIONS} connections each): fastapi-ts ratio (median, range)`);
     for (const [scenarioName, byServer] of Object.entries(results)) {
       for (const [name, r] of Object.entries(byServer)) {
         if (!r.pairedRatios) continue;
