@@ -198,12 +198,10 @@ function markInstance(instance: object, marker: Marker | null, raw: unknown, par
 const MARKER = Symbol('fastapi-ts.marker');
 
 function markerOf(cls: AnyModelClass): Marker | null {
-  const holder = cls as unknown as { [MARKER]?: Marker | null };
-  let marker = holder[MARKER];
-  if (marker === undefined) {
-    marker = markerFor(cls.schema);
-    Object.defineProperty(cls, MARKER, { value: marker });
-  }
+  // An own property only: a subclass inherits its parent's statics, but may declare a schema of its own.
+  if (Object.prototype.hasOwnProperty.call(cls, MARKER)) return (cls as unknown as { [MARKER]: Marker | null })[MARKER];
+  const marker = markerFor(cls.schema);
+  Object.defineProperty(cls, MARKER, { value: marker });
   return marker;
 }
 
@@ -231,6 +229,7 @@ export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelCla
   // Named for OpenAPI: the model becomes `components/schemas/<name>`, also when nested in another model.
   registerSchemaName(schema, name);
   let coercer: Coercer | null | undefined;
+  let marker: Marker | null | undefined;
   const base = class {
     static readonly modelName = name;
     static readonly schema = schema;
@@ -242,7 +241,9 @@ export function Model<S extends z.ZodRawShape>(name: string, shape: S): ModelCla
       const result = schema.safeParse(input);
       if (!result.success) throw new ValidationError(name, translateIssues(issuesWithInput(schema, input), schema, data, []));
       Object.assign(this, result.data);
-      markInstance(this, markerOf(this.constructor as AnyModelClass), data, result.data);
+      // Marked by the schema it was validated with.
+      if (marker === undefined) marker = markerFor(schema);
+      markInstance(this, marker, data, result.data);
     }
 
     static validate<T>(this: new (data: never) => T, data: unknown): T {

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { z } from 'zod';
-import { fieldsSet, isModelClass, Model } from '../src/models';
+import { fieldsSet, instantiate, isModelClass, Model } from '../src/models';
 import { ValidationError } from '../src/errors';
 
 class Item extends Model('Item', {
@@ -73,6 +73,15 @@ describe('Model', () => {
     expect([...fieldsSet(cart.loose!)]).toEqual(['a']);
     const full = Cart.validate({ lines: [], tags: [], loose: { a: 'l', b: 2, extra: 1 } });
     expect([...fieldsSet(full.loose!)].sort()).toEqual(['a', 'b']);
+  });
+
+  test('a subclass that declares a schema of its own is marked by that schema, not by its parent\'s', () => {
+    const Base = Model('Base', { a: z.string(), b: z.number().default(1) });
+    expect([...fieldsSet(instantiate(Base, { a: 'x' }, { a: 'x', b: 1 }))]).toEqual(['a']);
+    class Sub extends Base {}
+    Object.defineProperty(Sub, 'schema', { value: z.object({ c: z.string(), d: z.number().default(2) }) });
+    const sub = instantiate<object>(Sub, { c: 'y' }, { c: 'y', d: 2 });
+    expect([...fieldsSet(sub)]).toEqual(['c']);
   });
 
   test('coerces in lax mode like pydantic (numeric strings)', () => {
