@@ -2,6 +2,7 @@
  * asgi-core: the ASGI 3 contract in TypeScript and a uvicorn-class server on node:http.
  */
 export type * from './types';
+export { ACCEPTS_TEXT } from './types';
 export { serve, Server } from './server';
 export type { ServerHandle } from './server';
 export { resolveConfig } from './config';

@@ -120,6 +120,21 @@ export interface HTTPResponsePathsendEvent {
   path: string;
 }
 
+/**
+ * asgi-core's own extension: a send callable carrying `[ACCEPTS_TEXT]: true` also takes the whole
+ * body as text, sent UTF-8 encoded: what `http.response.body` with those bytes (and no `more_body`)
+ * does, without encoding the text to bytes in JavaScript first. It is offered by the send callable,
+ * not in `scope.extensions`: a middleware that wraps send to see the body does not carry the mark
+ * over, so the message only reaches sends that pass it on deliberately.
+ */
+export interface HTTPResponseTextEvent {
+  type: 'http.response.text';
+  text: string;
+}
+
+/** The mark of a send callable that takes {@link HTTPResponseTextEvent}. */
+export const ACCEPTS_TEXT: unique symbol = Symbol.for('asgi-core.http.response.text');
+
 // ----------------------------------------------------------- websocket messages
 
 /** The client asks to open the connection. */
@@ -208,7 +223,8 @@ export type HTTPSendMessage =
   | HTTPResponseStartEvent
   | HTTPResponseBodyEvent
   | HTTPResponseTrailersEvent
-  | HTTPResponsePathsendEvent;
+  | HTTPResponsePathsendEvent
+  | HTTPResponseTextEvent;
 
 /** What `receive()` can return for a websocket scope. */
 export type WebSocketReceiveMessage = WebSocketConnectEvent | WebSocketReceiveEvent | WebSocketDisconnectEvent;

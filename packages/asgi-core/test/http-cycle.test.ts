@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
-import type { ASGIApp, HTTPReceiveMessage, Receive, Send } from 'asgi-core';
+import { ACCEPTS_TEXT, type ASGIApp, type HTTPReceiveMessage, type Receive, type Send } from 'asgi-core';
 import { latch, rawExchange, readBody, sendText, sleep, startServer, waitFor, type TestServer } from './helpers';
 
 /** One server whose behaviour each test picks through `handler`. */
@@ -393,6 +393,81 @@ describe('responses', () => {
   });
 });
 
+describe('http.response.text (asgi-core extension)', () => {
+  test('the server\'s send carries the mark; the text goes out UTF-8 encoded with its byte length', async () => {
+    let marked: unknown;
+    const text = '{"name":"caf\u00e9 \u2615 \ud83d\ude00"}';
+    handler = async (_receive, send) => {
+      marked = (send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT];
+      await start(send, [['content-type', 'application/json']]);
+      await send({ type: 'http.response.text', text });
+    };
+    const res = await request(server.url);
+    expect(marked).toBe(true);
+    expect(res.headers['content-length']).toBe(String(Buffer.byteLength(text)));
+    expect(Buffer.from(await res.body.arrayBuffer()).equals(Buffer.from(text, 'utf8'))).toBe(true);
+  });
+
+  test('it completes the response: the connection serves the next request, and a later message is refused', async () => {
+    let late: Error | null = null;
+    handler = async (_receive, send, path) => {
+      await start(send, [['content-type', 'text/plain']]);
+      await send({ type: 'http.response.text', text: path });
+      late = await send({ type: 'http.response.body' }).then(() => null, (error: Error) => error);
+    };
+    const { text } = await rawExchange(
+      server.port,
+      'GET /first HTTP/1.1\r\nHost: x\r\n\r\nGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    expect(text).toMatch(/content-length: 6\r\n[^]*\r\n\r\n\/first[^]*content-length: 7\r\n[^]*\r\n\r\n\/second$/);
+    expect(late!.name).toBe('ResponseAlreadyCompletedError');
+  });
+
+  test('HEAD keeps the headers and writes no body, as with bytes', async () => {
+    handler = async (_receive, send) => {
+      await start(send, [['content-length', '6'], ['content-type', 'text/plain']]);
+      await send({ type: 'http.response.text', text: 'h\u00e9llo' });
+    };
+    const { text } = await rawExchange(server.port, 'HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\ncontent-length: 6\r\ncontent-type: text\/plain\r\n/);
+    expect(text.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  test('after streamed bytes, it ends the body; with trailers announced, the trailers follow', async () => {
+    handler = async (_receive, send, path) => {
+      await send({ type: 'http.response.start', status: 200, headers: [['content-type', 'text/plain']], trailers: path === '/trailers' });
+      await send({ type: 'http.response.body', body: Buffer.from('ab'), more_body: true });
+      await send({ type: 'http.response.text', text: 'c\u00e9' });
+      if (path === '/trailers') await send({ type: 'http.response.trailers', headers: [['x-sum', '1']] });
+    };
+    const plain = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(plain.text.endsWith('\r\n\r\n2\r\nab\r\n3\r\nc\u00c3\u00a9\r\n0\r\n\r\n')).toBe(true);
+    const trailed = await rawExchange(server.port, 'GET /trailers HTTP/1.1\r\nHost: x\r\nTE: trailers\r\nConnection: close\r\n\r\n');
+    expect(trailed.text.endsWith('\r\n\r\n2\r\nab\r\n3\r\nc\u00c3\u00a9\r\n0\r\nx-sum: 1\r\n\r\n')).toBe(true);
+  });
+
+  test.each([
+    ['text before start', [{ type: 'http.response.text', text: 'x' }], 'ResponseNotStartedError', "Response not started: expected 'http.response.start' before 'http.response.text'. Send the status and headers first."],
+    ['text that is not a string', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.text', text: Buffer.from('x') }], 'InvalidMessageError', "http.response.text 'text' must be a string, got object."],
+    ['more UTF-8 bytes than content-length', [{ type: 'http.response.start', status: 200, headers: [['content-length', '2']] }, { type: 'http.response.text', text: '\u00e9\u00e9' }], 'ContentTooLongError', 'Response content longer than Content-Length (2 bytes declared).'],
+    ['fewer bytes than content-length', [{ type: 'http.response.start', status: 200, headers: [['content-length', '5']] }, { type: 'http.response.text', text: '\u00e9' }], 'ContentTooShortError', 'Response content shorter than Content-Length (5 bytes declared, 3 missing).'],
+  ])('%s raises a named error from send()', async (_name, messages, errorName, message) => {
+    let error: Error | null = null;
+    handler = async (_receive, send) => {
+      try {
+        for (const m of messages) await send(m as never);
+      } catch (caught) {
+        error = caught as Error;
+        throw caught;
+      }
+    };
+    const res = await request(server.url).catch(() => null);
+    if (res) await res.body.text().catch(() => '');
+    expect(error!.name).toBe(errorName);
+    expect(error!.message).toBe(message);
+  });
+});
+
 describe('application errors and protocol violations', () => {
   const errorLines = () => server.logs.filter((line) => line.startsWith('ERROR'));
 
@@ -443,7 +518,7 @@ describe('application errors and protocol violations', () => {
   test.each([
     ['start twice', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.start', status: 200 }], 'ResponseAlreadyStartedError', 'Response already started: cannot send http.response.start twice'],
     ['body before start', [{ type: 'http.response.body', body: Buffer.from('x') }], 'ResponseNotStartedError', "Response not started: expected 'http.response.start' before 'http.response.body'. Send the status and headers first."],
-    ['an unknown message type', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.bogus' }], 'UnexpectedMessageError', "Unexpected ASGI message type 'http.response.bogus': expected 'http.response.body', 'http.response.trailers' or 'http.response.pathsend'."],
+    ['an unknown message type', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.bogus' }], 'UnexpectedMessageError', "Unexpected ASGI message type 'http.response.bogus': expected 'http.response.body', 'http.response.text', 'http.response.trailers' or 'http.response.pathsend'."],
     ['a message after completion', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.body' }, { type: 'http.response.body' }], 'ResponseAlreadyCompletedError', "Unexpected ASGI message 'http.response.body' sent after the response already completed."],
     ['a status out of range', [{ type: 'http.response.start', status: 99 }], 'InvalidMessageError', "Invalid HTTP status code '99' in http.response.start: expected an integer from 100 to 599."],
     ['a string body', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.body', body: 'text' }], 'InvalidMessageError', "http.response.body 'body' must be a Uint8Array (a Buffer), got string."],

@@ -1,11 +1,13 @@
 // Drives an ASGI app in-process for the tests (one request, the whole body at once).
-import type { ASGIApp, HTTPScope, Receive, SendMessage } from 'asgi-core';
+import { ACCEPTS_TEXT, type ASGIApp, type HTTPScope, type Receive, type Send, type SendMessage } from 'asgi-core';
 
 export interface Sent {
   status: number;
   headers: Record<string, string>;
   rawHeaders: Array<[string, string]>;
   text: string;
+  /** The types of the messages sent, in order. */
+  sent: string[];
   /** The error the app raised after answering (ServerErrorMiddleware re-raises it), if any. */
   error: unknown;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -17,6 +19,8 @@ export interface CallOptions {
   json?: unknown;
   body?: string | Uint8Array;
   chunks?: Uint8Array[];
+  /** Offer asgi-core's `http.response.text` on the send, as its server does. */
+  acceptsText?: boolean;
 }
 
 export async function call(app: ASGIApp | { call: ASGIApp }, method: string, url: string, options: CallOptions = {}): Promise<Sent> {
@@ -56,22 +60,28 @@ export async function call(app: ASGIApp | { call: ASGIApp }, method: string, url
   const messages: SendMessage[] = [];
   const fn: ASGIApp = typeof app === 'function' ? app : (s, r, d) => app.call(s, r, d);
   let error: unknown;
+  const send: Send = async (m) => {
+    messages.push(m);
+  };
+  if (options.acceptsText) Object.assign(send, { [ACCEPTS_TEXT]: true });
   try {
-    await fn(scope, receive, async (m) => {
-      messages.push(m);
-    });
+    await fn(scope, receive, send);
   } catch (thrown) {
     error = thrown;
   }
   const start = messages.find((m) => m.type === 'http.response.start') as { status: number; headers: Array<[string, string]> } | undefined;
   if (!start) throw error ?? new Error('no response started');
-  const text = Buffer.concat(messages.filter((m) => m.type === 'http.response.body').map((m) => (m as { body?: Uint8Array }).body ?? new Uint8Array(0))).toString('utf8');
+  const bodies = messages.flatMap((m) =>
+    m.type === 'http.response.body' ? [m.body ?? new Uint8Array(0)] : m.type === 'http.response.text' ? [Buffer.from(m.text, 'utf8')] : [],
+  );
+  const text = Buffer.concat(bodies).toString('utf8');
   const raw = [...(start.headers ?? [])] as Array<[string, string]>;
   return {
     status: start.status,
     rawHeaders: raw,
     headers: Object.fromEntries(raw),
     text,
+    sent: messages.map((m) => m.type),
     error,
     json: () => JSON.parse(text),
   };

@@ -2,7 +2,8 @@
 // counting wrapper is skipped when the request framing already bounds the body,
 // and the behaviour stays the same on every path, including lying framing.
 import 'reflect-metadata';
-import type { HTTPScope } from 'asgi-core';
+import { serve, type ASGIApp, type HTTPScope, type ServerHandle } from 'asgi-core';
+import { request } from 'undici';
 import { z } from 'zod';
 import { BackgroundTasks, Body, Controller, Cookie, Depends, dependency, FastAPI, HTTPException, Model, Post, Query, Request, ResponseValidationError } from '../src';
 import { framedWithin } from '../src/internal/request-handler';
@@ -188,6 +189,69 @@ describe('the synchronous path (no body, no async dependency, no exits) answers 
     const r = await call(sync, 'GET', '/with-exit');
     expect([r.status, r.json(), log]).toEqual([200, { v: 'value' }, ['setup', 'cleanup']]);
     expect((await call(sync, 'GET', '/async')).json()).toEqual({ late: true });
+  });
+});
+
+describe('the JSON answer goes out as text where the server takes it (asgi-core\'s http.response.text)', () => {
+  const log: string[] = [];
+  const WORD = 'caf\u00e9 \u2615 \ud83d\ude00 "quoted" \u2028';
+  const textApp = new FastAPI();
+  textApp.apiRoute('/word', ['GET', 'HEAD'], { params: { tasks: BackgroundTasks } }, ({ tasks }) => {
+    tasks.addTask(() => void log.push('task ran'));
+    return { word: WORD };
+  });
+  textApp.get('/missing', {}, () => {
+    throw new HTTPException(404, 'Item not found');
+  });
+  const expectedBody = JSON.stringify({ word: WORD });
+  let handle: ServerHandle;
+  beforeAll(async () => {
+    handle = await serve(textApp, { host: '127.0.0.1', port: 0, lifespan: 'off', accessLog: false, logLevel: 'critical' });
+  });
+  afterAll(() => handle.close());
+
+  test('in process, a send that takes text gets it; one that does not gets the same bytes', async () => {
+    const asText = await call(textApp, 'GET', '/word', { acceptsText: true });
+    const asBytes = await call(textApp, 'GET', '/word');
+    expect(asText.sent).toEqual(['http.response.start', 'http.response.text']);
+    expect(asBytes.sent).toEqual(['http.response.start', 'http.response.body']);
+    expect([asText.status, asText.rawHeaders, asText.text]).toEqual([asBytes.status, asBytes.rawHeaders, asBytes.text]);
+    expect(asText.rawHeaders).toEqual([['content-length', String(Buffer.byteLength(expectedBody))], ['content-type', 'application/json']]);
+    expect(asText.text).toBe(expectedBody);
+  });
+
+  test('over a socket: the UTF-8 bytes with their length, then the background task', async () => {
+    log.length = 0;
+    const res = await request(`${handle.url}/word`);
+    const bytes = Buffer.from(await res.body.arrayBuffer());
+    expect([res.statusCode, res.headers['content-length'], res.headers['content-type']]).toEqual([200, String(Buffer.byteLength(expectedBody)), 'application/json']);
+    expect(bytes.equals(Buffer.from(expectedBody, 'utf8'))).toBe(true);
+    // The task runs after the last byte was handed to the socket: the client may see the body first.
+    for (let i = 0; i < 100 && log.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(log).toEqual(['task ran']);
+  });
+
+  test('over a socket: HEAD gets the length and no body; an error response is unchanged', async () => {
+    const head = await request(`${handle.url}/word`, { method: 'HEAD' });
+    expect([head.statusCode, head.headers['content-length'], await head.body.text()]).toEqual([200, String(Buffer.byteLength(expectedBody)), '']);
+    const missing = await request(`${handle.url}/missing`);
+    expect([missing.statusCode, missing.headers['content-length'], await missing.body.text()]).toEqual([404, '27', '{"detail":"Item not found"}']);
+  });
+
+  test('a middleware that wraps send sees the body as http.response.body bytes', async () => {
+    const seen: string[] = [];
+    const wrapped = new FastAPI();
+    wrapped.get('/word', {}, () => ({ word: WORD }));
+    wrapped.addMiddleware((app: ASGIApp): ASGIApp => (scope, receive, send) =>
+      app(scope, receive, (message) => {
+        if (message.type === 'http.response.body') seen.push(Buffer.from(message.body ?? []).toString('utf8'));
+        else seen.push(message.type);
+        return send(message);
+      }),
+    );
+    const r = await call(wrapped, 'GET', '/word', { acceptsText: true });
+    expect(r.sent).toEqual(['http.response.start', 'http.response.body']);
+    expect(seen).toEqual(['http.response.start', expectedBody]);
   });
 });
 

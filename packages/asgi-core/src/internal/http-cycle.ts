@@ -18,14 +18,15 @@ import {
 } from '../errors';
 import type { Logger } from '../logging';
 import { quotePath } from '../logging';
-import type {
-  ASGIApp,
-  Header,
-  HTTPReceiveMessage,
-  HTTPScope,
-  HTTPSendMessage,
-  Receive,
-  Send,
+import {
+  ACCEPTS_TEXT,
+  type ASGIApp,
+  type Header,
+  type HTTPReceiveMessage,
+  type HTTPScope,
+  type HTTPSendMessage,
+  type Receive,
+  type Send,
 } from '../types';
 import { bodiless, INTERNAL_ERROR_BODY, INTERNAL_ERROR_HEADERS, latin1, rejectRequestTimeout } from './responses';
 import type { Linked } from './linked-set';
@@ -53,6 +54,13 @@ const DISCONNECT: HTTPReceiveMessage = Object.freeze({ type: 'http.disconnect' }
  * writev of two chunks with their bookkeeping.
  */
 const ONE_WRITE_LIMIT = 1024;
+
+/** An `http.response.body` message's body: bytes, or none (empty). */
+function bytesOf(body: unknown): Uint8Array {
+  if (body === undefined || body === null) return EMPTY;
+  if (body instanceof Uint8Array) return body;
+  throw new InvalidMessageError(`http.response.body 'body' must be a Uint8Array (a Buffer), got ${typeof body}.`);
+}
 
 function latin1Text(body: Uint8Array): string {
   return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('latin1');
@@ -112,7 +120,9 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     // A pipelined response waits in node's queue, detached from the socket: only its request sees the close.
     if (res.socket === null) req.on('close', onConnectionClosed);
     this.receive = () => this.nextMessage();
-    this.send = (message) => this.dispatch(message as HTTPSendMessage);
+    const send: Send & { [ACCEPTS_TEXT]?: true } = (message) => this.dispatch(message as HTTPSendMessage);
+    send[ACCEPTS_TEXT] = true;
+    this.send = send;
   }
 
   /**
@@ -298,7 +308,7 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     const type = message?.type;
     if (!this.responseStarted) {
       if (type === 'http.response.start') return this.start(message);
-      if (type === 'http.response.body' || type === 'http.response.trailers' || type === 'http.response.pathsend') {
+      if (type === 'http.response.body' || type === 'http.response.text' || type === 'http.response.trailers' || type === 'http.response.pathsend') {
         throw new ResponseNotStartedError(type);
       }
       throw new UnexpectedMessageError(type, "'http.response.start'");
@@ -307,7 +317,12 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     if (this.responseComplete) throw new ResponseAlreadyCompletedError(String(type));
     switch (type) {
       case 'http.response.body':
-        return this.body(message.body, message.more_body === true);
+        return this.body(bytesOf(message.body), message.more_body === true);
+      case 'http.response.text':
+        if (typeof message.text !== 'string') {
+          throw new InvalidMessageError(`http.response.text 'text' must be a string, got ${typeof message.text}.`);
+        }
+        return this.body(message.text, false);
       case 'http.response.start':
         throw new ResponseAlreadyStartedError();
       case 'http.response.trailers':
@@ -315,7 +330,7 @@ export class HTTPCycle implements Linked<HTTPCycle> {
       case 'http.response.pathsend':
         return this.pathsend(message.path);
       default:
-        throw new UnexpectedMessageError(type, "'http.response.body', 'http.response.trailers' or 'http.response.pathsend'");
+        throw new UnexpectedMessageError(type, "'http.response.body', 'http.response.text', 'http.response.trailers' or 'http.response.pathsend'");
     }
   }
 
@@ -369,26 +384,25 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     }
   }
 
-  private body(body: Uint8Array | undefined, moreBody: boolean): Promise<void> | void {
-    if (body === undefined || body === null) body = EMPTY;
-    else if (!(body instanceof Uint8Array)) {
-      throw new InvalidMessageError(`http.response.body 'body' must be a Uint8Array (a Buffer), got ${typeof body}.`);
-    }
+  /** A body chunk: bytes, or (from `http.response.text`, always the last) text sent UTF-8 encoded. */
+  private body(body: Uint8Array | string, moreBody: boolean): Promise<void> | void {
     const res = this.res;
     const isHead = this.scope.method === 'HEAD';
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
     if (!isHead && this.declaredLength >= 0) {
-      if (body.length > this.remainingLength) throw new ContentTooLongError(this.declaredLength);
-      this.remainingLength -= body.length;
+      if (length > this.remainingLength) throw new ContentTooLongError(this.declaredLength);
+      this.remainingLength -= length;
     }
     if (!moreBody) {
       if (!isHead && this.remainingLength > 0) throw new ContentTooShortError(this.declaredLength, this.remainingLength);
       if (!this.expectsTrailers) {
         // The whole body in one message: announce its length rather than chunking it.
-        if (!this.headersWritten) this.writeHead(isHead || bodiless(this.status) ? -1 : body.length);
+        if (!this.headersWritten) this.writeHead(isHead || bodiless(this.status) ? -1 : length);
         this.responseComplete = true;
         this.wake();
-        if (isHead || body.length === 0) res.end();
-        else if (body.length <= ONE_WRITE_LIMIT) res.end(latin1Text(body), 'latin1');
+        if (isHead || length === 0) res.end();
+        else if (typeof body === 'string') res.end(body);
+        else if (length <= ONE_WRITE_LIMIT) res.end(latin1Text(body), 'latin1');
         else res.end(body);
         this.finishRequest();
         return;
@@ -396,7 +410,7 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     }
     if (!this.headersWritten) this.writeHead(-1);
     if (!moreBody) this.trailers = []; // trailers announced: the response ends with the last trailers message
-    if (!isHead && body.length > 0 && !res.write(body)) return this.drain();
+    if (!isHead && length > 0 && !res.write(body)) return this.drain();
   }
 
   /** Backpressure: hold the app until node flushed its buffer (or the client left). */

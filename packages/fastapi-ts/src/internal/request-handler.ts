@@ -10,7 +10,7 @@
  * Errors leave this handler and become responses in Starlette's
  * ExceptionMiddleware (with FastAPI's handlers installed by the app).
  */
-import type { Header, HTTPScope, Receive, ReceiveMessage, Scope, Send, WebSocketScope } from 'asgi-core';
+import { ACCEPTS_TEXT, type Header, type HTTPScope, type Receive, type ReceiveMessage, type Scope, type Send, type WebSocketScope } from 'asgi-core';
 import {
   type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, readBody, renderJSON,
 } from 'starlette-ts';
@@ -207,22 +207,25 @@ class RequestContext implements SolveContext {
  * ASGIObject (a function whose prototype is swapped at construction), the costliest allocation
  * of a small request, and nothing outside this handler can see it. The same status, bytes and
  * headers (`content-length`, `content-type`, then the sub-response's), and the background tasks
- * run after it, as JSONResponse's own `call` does.
+ * run after it, as JSONResponse's own `call` does. The JSON goes out as text where the send takes
+ * it (asgi-core's `http.response.text`, with no middleware in between), as bytes otherwise.
  */
 class JSONAnswer {
   constructor(
     private readonly status: number,
-    private readonly body: Uint8Array,
+    private readonly text: string,
     private readonly headers: Header[],
     private readonly background: BackgroundTask | undefined,
   ) {}
 
   /** Not `async`: two `then`s cost less than half of an async frame with two awaits. */
   call(scope: Scope, _receive: Receive, send: Send): Promise<void> {
-    const body = (scope as HTTPScope).method === 'HEAD' ? EMPTY : this.body;
-    const sent = send({ type: 'http.response.start', status: this.status, headers: this.headers }).then(() =>
-      send({ type: 'http.response.body', body }),
-    );
+    const text = (scope as HTTPScope).method === 'HEAD' ? '' : this.text;
+    const last =
+      (send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT] === true
+        ? { type: 'http.response.text' as const, text }
+        : { type: 'http.response.body' as const, body: text === '' ? EMPTY : Buffer.from(text, 'utf8') };
+    const sent = send({ type: 'http.response.start', status: this.status, headers: this.headers }).then(() => send(last));
     const background = this.background;
     return background === undefined ? sent : sent.then(() => background.run());
   }
@@ -252,10 +255,10 @@ function buildResponse(plan: HandlerPlan, raw: unknown, ctx: SolveContext): Answ
   // The sub-response's headers (FastAPI's `Response` parameter) follow the computed ones.
   const subHeaders = ctx.response?.rawHeaders;
   if (plan.responseClass === JSONResponse && isBodyAllowedForStatusCode(status)) {
-    const body = Buffer.from(renderJSON(content), 'utf8');
-    const headers: Header[] = [['content-length', String(body.byteLength)], ['content-type', 'application/json']];
+    const text = renderJSON(content);
+    const headers: Header[] = [['content-length', String(Buffer.byteLength(text))], ['content-type', 'application/json']];
     if (subHeaders) headers.push(...subHeaders);
-    return new JSONAnswer(status, body, headers, ctx.background);
+    return new JSONAnswer(status, text, headers, ctx.background);
   }
   const response = new plan.responseClass(content, { status, background: ctx.background });
   if (!isBodyAllowedForStatusCode(response.statusCode)) {

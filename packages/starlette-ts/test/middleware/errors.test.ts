@@ -1,5 +1,5 @@
 import { type ExceptionHandler, type ExceptionHandlerKey, ExceptionMiddleware, HTTPException, PlainTextResponse, Request, ServerErrorMiddleware, TestClient } from '../../src';
-import type { ASGIApp } from 'asgi-core';
+import { ACCEPTS_TEXT, type ASGIApp } from 'asgi-core';
 import type { Receive, Scope, Send, SendMessage } from 'asgi-core';
 
 const crash = async () => {
@@ -156,5 +156,26 @@ describe('ServerErrorMiddleware directly around an ExceptionMiddleware', () => {
     } finally {
       call.mockRestore();
     }
+  });
+
+  test('the send reaching the app takes asgi-core\'s text bodies only when the layers are adjacent and the outer send takes them', async () => {
+    /** What the app inside `stack` sees of the mark, given an outer send with or without it. */
+    async function seenMark(stack: (app: ASGIApp) => ASGIApp, outerMarked: boolean): Promise<unknown> {
+      let seen: unknown = 'not reached';
+      const app: ASGIApp = async (_scope, _receive, send) => {
+        seen = (send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT];
+      };
+      const send = Object.assign(async () => {}, outerMarked ? { [ACCEPTS_TEXT]: true } : {});
+      const scope = { type: 'http', method: 'GET', headers: [], path: '/', raw_path: '/', query_string: '', root_path: '', scheme: 'http' } as unknown as Scope;
+      await stack(app)(scope, async () => ({ type: 'http.request', body: Buffer.alloc(0), more_body: false }), send);
+      return seen;
+    }
+    const adjacent = (app: ASGIApp) => new ServerErrorMiddleware(new ExceptionMiddleware(app, { handlers }));
+    expect(await seenMark(adjacent, true)).toBe(true);
+    expect(await seenMark(adjacent, false)).toBeUndefined();
+    // A middleware in between may wrap send to see the body: what it passes on gets bytes.
+    const wrapsSend = (app: ASGIApp): ASGIApp => (scope, receive, send) => app(scope, receive, (message) => send(message));
+    expect(await seenMark((app) => new ServerErrorMiddleware(wrapsSend(new ExceptionMiddleware(app, { handlers }))), true)).toBeUndefined();
+    expect(await seenMark((app) => new ServerErrorMiddleware(new SubclassedExceptionMiddleware(app, { handlers })), true)).toBeUndefined();
   });
 });
