@@ -4,12 +4,13 @@
 // (where `taskset` exists). Prints req/s, p99 latency, peak RSS and the ratio of
 // fastapi-ts to each peer; writes bench/results/latest.json and docs/benchmarks.svg.
 // Then, for each HTTP scenario, paired rounds: fastapi-ts and one peer served at
-// the same time from core 0, each loaded with half the connections. Sharing the
-// core, both see the same machine at every instant, so the ratio of their
-// throughputs is the ratio of their costs per request even while the machine's
-// speed drifts (docs/benchmarks.md, "Method").
+// the same time from core 0, each loaded with half the connections, in fresh
+// processes every round. Sharing the core, both see the same machine at every
+// instant; the rounds report the ratio of their throughputs and of their CPU time
+// per request (read from /proc), which the machine's drift cancels out of
+// (docs/benchmarks.md, "Method").
 //
-//   node bench/run.js [--duration 4] [--connections 50] [--rounds 5] [--paired-rounds 3]
+//   node bench/run.js [--duration 4] [--connections 50] [--rounds 5] [--paired-rounds 5]
 //                     [--servers fastapi-ts,fastify,bare,hono] [--scenarios hello,items,...]
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
@@ -37,7 +38,7 @@ const { values: args } = parseArgs({
     duration: { type: 'string', default: '4' },
     connections: { type: 'string', default: '50' },
     rounds: { type: 'string', default: '5' },
-    'paired-rounds': { type: 'string', default: '3' },
+    'paired-rounds': { type: 'string', default: '5' },
     servers: { type: 'string', default: 'fastapi-ts,fastify,bare,hono' },
     scenarios: { type: 'string', default: 'hello,items,post-items,users,ws-echo,sse' },
     port: { type: 'string', default: '8765' },
@@ -199,33 +200,52 @@ async function measure(name, scenarioName) {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in seconds (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the third (state) on
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return NaN;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 /**
  * Paired rounds: fastapi-ts and `peer` served at once from the same core, each loaded with half the
- * connections; returns fastapi-ts's throughput over the peer's in each round.
+ * connections. Every round starts both servers afresh (a process's JIT can settle on faster or slower
+ * code for its whole life) and swaps their ports every other round. Returns, per round, fastapi-ts's
+ * throughput over the peer's, and the peer's CPU time per request over fastapi-ts's.
  */
 async function measurePaired(peer, scenarioName) {
   const scenario = SCENARIOS[scenarioName];
-  const ports = [PORT, PORT + 1];
-  const children = [];
-  try {
-    children.push(await startServer('fastapi-ts', ports[0]));
-    children.push(await startServer(peer, ports[1]));
-    await checkAnswer('fastapi-ts', scenario, baseOf(ports[0]));
-    await checkAnswer(peer, scenario, baseOf(ports[1]));
-    const both = (duration) => Promise.all(ports.map((port) => runHttp(scenario, duration, baseOf(port), PAIRED_CONNECTIONS)));
-    await both(2); // warm-up
-    const ratios = [];
-    for (let round = 0; round < PAIRED_ROUNDS; round++) {
+  const ratios = [];
+  const costRatios = [];
+  for (let round = 0; round < PAIRED_ROUNDS; round++) {
+    const ports = round % 2 ? [PORT + 1, PORT] : [PORT, PORT + 1];
+    const children = [];
+    try {
+      children.push(await startServer('fastapi-ts', ports[0]));
+      children.push(await startServer(peer, ports[1]));
+      await checkAnswer('fastapi-ts', scenario, baseOf(ports[0]));
+      await checkAnswer(peer, scenario, baseOf(ports[1]));
+      const both = (duration) => Promise.all(ports.map((port) => runHttp(scenario, duration, baseOf(port), PAIRED_CONNECTIONS)));
+      await both(2); // warm-up
+      const before = children.map((child) => cpuSeconds(child.pid));
       const [ours, theirs] = await both(DURATION);
+      const [ourCpu, theirCpu] = children.map((child, i) => cpuSeconds(child.pid) - before[i]);
       if (ours.errors || theirs.errors) throw new Error(`paired ${scenarioName}: errors (fastapi-ts ${ours.errors}, ${peer} ${theirs.errors})`);
       ratios.push(ours.rps / theirs.rps);
+      costRatios.push(theirCpu / theirs.rps / (ourCpu / ours.rps));
       console.log(`  ${scenarioName.padEnd(10)} paired with ${peer.padEnd(8)} round ${round + 1}: ` +
-        `${ours.rps.toFixed(0)}/s against ${theirs.rps.toFixed(0)}/s = ${ratios[round].toFixed(2)}x`);
+        `${ours.rps.toFixed(0)}/s against ${theirs.rps.toFixed(0)}/s = ${ratios[round].toFixed(2)}x; ` +
+        `CPU per request ${(1e6 * ourCpu / (ours.rps * DURATION)).toFixed(1)} against ${(1e6 * theirCpu / (theirs.rps * DURATION)).toFixed(1)} µs = ${costRatios[round].toFixed(2)}x`);
+    } finally {
+      for (const child of children) await stopServer(child);
     }
-    return ratios;
-  } finally {
-    for (const child of children) await stopServer(child);
   }
+  return { ratios, costRatios };
 }
 
 const median = (xs) => {
@@ -268,7 +288,9 @@ async function main() {
     }]));
     if (SCENARIOS[scenarioName].kind === 'http' && ours && PAIRED_ROUNDS > 0) {
       for (const peer of participants) {
-        if (peer !== 'fastapi-ts') results[scenarioName][peer].pairedRatios = await measurePaired(peer, scenarioName);
+        if (peer === 'fastapi-ts') continue;
+        const { ratios, costRatios } = await measurePaired(peer, scenarioName);
+        Object.assign(results[scenarioName][peer], { pairedRatios: ratios, pairedCostRatios: costRatios });
       }
     }
   }
@@ -287,12 +309,12 @@ async function main() {
     }
   }
   if (PAIRED_ROUNDS > 0) {
-    console.log(`\npaired (fastapi-ts and the peer on core 0 at once, ${PAIRED_CONNECTIONS} connections each): fastapi-ts ratio (median, range)`);
+    console.log(`\npaired (fastapi-ts and the peer on core 0 at once, ${PAIRED_CONNECTIONS} connections each, fresh processes every round): ` +
+      'fastapi-ts throughput ratio and CPU-per-request ratio (the peer\'s cost over ours), median (range)');
+    const span = (xs) => `${median(xs).toFixed(2)}x (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
     for (const [scenarioName, byServer] of Object.entries(results)) {
       for (const [name, r] of Object.entries(byServer)) {
-        if (!r.pairedRatios) continue;
-        const xs = r.pairedRatios;
-        console.log(`${scenarioName.padEnd(11)} ${name.padEnd(11)} ${median(xs).toFixed(2)}x   (${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`);
+        if (r.pairedRatios) console.log(`${scenarioName.padEnd(11)} ${name.padEnd(11)} ${span(r.pairedRatios).padEnd(20)} ${span(r.pairedCostRatios)}`);
       }
     }
   }
