@@ -13,6 +13,7 @@ const modulePath = path.resolve(process.argv[2] ?? path.join(__dirname, 'dist', 
 const scenario = process.argv[3] ?? 'hello';
 const N = Number(process.argv[4] ?? 100000);
 const { app } = require(modulePath);
+const { ACCEPTS_TEXT } = require('asgi-core');
 const REQUESTS = {
   hello: { method: 'GET', path: '/hello', qs: '', headers: [], body: '' },
   items: { method: 'GET', path: '/items/bar', qs: '', headers: [], body: '' },
@@ -38,8 +39,10 @@ async function once() {
   const receive = () => Promise.resolve(message);
   const send = (m) => {
     if (m.type === 'http.response.body') last = m.body;
+    else if (m.type === 'http.response.text') last = m.text;
     return Promise.resolve();
   };
+  send[ACCEPTS_TEXT] = true; // as asgi-core's send: the JSON answer goes out as text
   await app(scope, receive, send);
 }
 
