@@ -135,6 +135,9 @@ export interface HTTPResponseTextEvent {
 /** The mark of a send callable that takes {@link HTTPResponseTextEvent}. */
 export const ACCEPTS_TEXT: unique symbol = Symbol.for('asgi-core.http.response.text');
 
+/** A send callable, with the {@link ACCEPTS_TEXT} mark where it takes text bodies. */
+export type MarkableSend = Send & { [ACCEPTS_TEXT]?: true };
+
 // ----------------------------------------------------------- websocket messages
 
 /** The client asks to open the connection. */

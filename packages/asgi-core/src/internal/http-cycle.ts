@@ -25,6 +25,7 @@ import {
   type HTTPReceiveMessage,
   type HTTPScope,
   type HTTPSendMessage,
+  type MarkableSend,
   type Receive,
   type Send,
 } from '../types';
@@ -120,7 +121,7 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     // A pipelined response waits in node's queue, detached from the socket: only its request sees the close.
     if (res.socket === null) req.on('close', onConnectionClosed);
     this.receive = () => this.nextMessage();
-    const send: Send & { [ACCEPTS_TEXT]?: true } = (message) => this.dispatch(message as HTTPSendMessage);
+    const send: MarkableSend = (message) => this.dispatch(message as HTTPSendMessage);
     send[ACCEPTS_TEXT] = true;
     this.send = send;
   }

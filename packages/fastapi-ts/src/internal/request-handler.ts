@@ -10,7 +10,7 @@
  * Errors leave this handler and become responses in Starlette's
  * ExceptionMiddleware (with FastAPI's handlers installed by the app).
  */
-import { ACCEPTS_TEXT, type Header, type HTTPScope, type Receive, type ReceiveMessage, type Scope, type Send, type WebSocketScope } from 'asgi-core';
+import { ACCEPTS_TEXT, type Header, type HTTPScope, type MarkableSend, type Receive, type ReceiveMessage, type Scope, type Send, type WebSocketScope } from 'asgi-core';
 import {
   type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, readBody, renderJSON,
 } from 'starlette-ts';
@@ -222,7 +222,7 @@ class JSONAnswer {
   call(scope: Scope, _receive: Receive, send: Send): Promise<void> {
     const text = (scope as HTTPScope).method === 'HEAD' ? '' : this.text;
     const last =
-      (send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT] === true
+      (send as MarkableSend)[ACCEPTS_TEXT] === true
         ? { type: 'http.response.text' as const, text }
         : { type: 'http.response.body' as const, body: text === '' ? EMPTY : Buffer.from(text, 'utf8') };
     const sent = send({ type: 'http.response.start', status: this.status, headers: this.headers }).then(() => send(last));

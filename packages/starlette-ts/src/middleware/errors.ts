@@ -4,7 +4,7 @@
  * with the stack) when the response has not started; it is then re-raised so the
  * server logs it.
  */
-import { ACCEPTS_TEXT, type ASGIApp, type Receive, type Scope, type Send, type SendMessage } from 'asgi-core';
+import { ACCEPTS_TEXT, type ASGIApp, type MarkableSend, type Receive, type Scope, type Send, type SendMessage } from 'asgi-core';
 import { ASGIObject } from '../asgi';
 import type { ExceptionHandler } from '../internal/exception-handler';
 import { callApp, handleException, HANDLERS_KEY, sendHandlerResult } from '../internal/exception-handler';
@@ -54,7 +54,7 @@ export class ServerErrorMiddleware extends ASGIObject {
   call(scope: Scope, receive: Receive, send: Send): Promise<void> {
     if (scope.type !== 'http') return this.app(scope, receive, send);
     let started = false;
-    const sender: Send & { [ACCEPTS_TEXT]?: true } = (message: SendMessage): Promise<void> => {
+    const sender: MarkableSend = (message: SendMessage): Promise<void> => {
       if (message.type === 'http.response.start') started = true;
       return send(message);
     };
@@ -68,7 +68,7 @@ export class ServerErrorMiddleware extends ASGIObject {
     const tables = exceptions.tables;
     scope[HANDLERS_KEY] = tables;
     // No middleware between here and the routes: the server's text bodies (asgi-core's `http.response.text`) pass through.
-    if ((send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT] === true) sender[ACCEPTS_TEXT] = true;
+    if ((send as MarkableSend)[ACCEPTS_TEXT] === true) sender[ACCEPTS_TEXT] = true;
     return callApp(exceptions.app, scope, receive, sender).then(undefined, (exc: unknown) =>
       handleException(exc, tables, started, null, scope, receive, sender).then(undefined, (error: unknown) =>
         this.answerError(error, started, scope, receive, send),

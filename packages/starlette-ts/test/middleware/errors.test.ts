@@ -1,5 +1,5 @@
 import { type ExceptionHandler, type ExceptionHandlerKey, ExceptionMiddleware, HTTPException, PlainTextResponse, Request, ServerErrorMiddleware, TestClient } from '../../src';
-import { ACCEPTS_TEXT, type ASGIApp } from 'asgi-core';
+import { ACCEPTS_TEXT, type ASGIApp, type MarkableSend } from 'asgi-core';
 import type { Receive, Scope, Send, SendMessage } from 'asgi-core';
 
 const crash = async () => {
@@ -163,7 +163,7 @@ describe('ServerErrorMiddleware directly around an ExceptionMiddleware', () => {
     async function seenMark(stack: (app: ASGIApp) => ASGIApp, outerMarked: boolean): Promise<unknown> {
       let seen: unknown = 'not reached';
       const app: ASGIApp = async (_scope, _receive, send) => {
-        seen = (send as { [ACCEPTS_TEXT]?: true })[ACCEPTS_TEXT];
+        seen = (send as MarkableSend)[ACCEPTS_TEXT];
       };
       const send = Object.assign(async () => {}, outerMarked ? { [ACCEPTS_TEXT]: true } : {});
       const scope = { type: 'http', method: 'GET', headers: [], path: '/', raw_path: '/', query_string: '', root_path: '', scheme: 'http' } as unknown as Scope;
