@@ -200,6 +200,9 @@ async function measure(name, scenarioName) {
   }
 }
 
+/** Clock ticks per second, the unit of /proc's CPU times. */
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
 /** CPU time (user + system) a process has used so far, in seconds (Linux /proc; NaN elsewhere). */
 function cpuSeconds(pid) {
   try {
@@ -210,7 +213,6 @@ function cpuSeconds(pid) {
     return NaN;
   }
 }
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
 
 /**
  * Paired rounds: fastapi-ts and `peer` served at once from the same core, each loaded with half the
