@@ -31,7 +31,7 @@ export {
   renderJSON,
 } from './responses';
 export type { CookieOptions, HeadersLike, ResponseOptions, StreamChunk, StreamContent } from './responses';
-export { HTTPConnection, Request, readBody } from './requests';
+export { HTTPConnection, Request, readBody, withBody } from './requests';
 export type { ConnectionScope } from './requests';
 export { WebSocket, WebSocketClose, WebSocketDisconnect, WebSocketState } from './websockets';
 export {

@@ -11,6 +11,8 @@ import {
   Starlette,
   StreamConsumedError,
   TestClient,
+  readBody,
+  withBody,
 } from '../src';
 import type { HTTPScope, ReceiveMessage } from 'asgi-core';
 
@@ -221,5 +223,84 @@ describe('errors from receive()', () => {
     await expect(request.body()).rejects.toBeInstanceOf(TooLarge);
     // The connection's channel keeps the failure: a second reader sees the same error.
     await expect(new Request(scope({ method: 'POST' }), receive).body()).rejects.toThrow('body over the limit');
+  });
+});
+
+describe('withBody (readBody with its continuation)', () => {
+  /** A receive() that answers these messages in turn, or throws what is given instead of one. */
+  function receiving(...messages: Array<ReceiveMessage | Error>) {
+    let i = 0;
+    return async (): Promise<ReceiveMessage> => {
+      const next = messages[i++];
+      if (next instanceof Error) throw next;
+      return next;
+    };
+  }
+  const text = (body: Uint8Array) => Buffer.from(body).toString();
+  const noFailure = (error: unknown): never => {
+    throw new Error(`failed() was called with ${String(error)}`);
+  };
+
+  test('a body in one message goes to use(); what use() returns (a value or a promise) is the result', async () => {
+    await expect(withBody(receiving({ type: 'http.request', body: Buffer.from('one'), more_body: false }), text, noFailure)).resolves.toBe('one');
+    const later = withBody(receiving({ type: 'http.request', body: Buffer.from('two'), more_body: false }), async (b) => `${text(b)}!`, noFailure);
+    await expect(later).resolves.toBe('two!');
+  });
+
+  test('a body in several messages (empty ones too) is joined before use() sees it', async () => {
+    const receive = receiving(
+      { type: 'http.request', body: Buffer.from('ab'), more_body: true },
+      { type: 'http.request', body: Buffer.alloc(0), more_body: true },
+      { type: 'http.request', body: Buffer.from('cd'), more_body: false },
+    );
+    await expect(withBody(receive, text, noFailure)).resolves.toBe('abcd');
+  });
+
+  test('a disconnect, first or after part of the body, goes to failed() as ClientDisconnect; use() never runs', async () => {
+    for (const receive of [
+      receiving({ type: 'http.disconnect' }),
+      receiving({ type: 'http.request', body: Buffer.from('ab'), more_body: true }, { type: 'http.disconnect' }),
+    ]) {
+      const seen: unknown[] = [];
+      const use = jest.fn(text);
+      const result = withBody(receive, use, (error): never => {
+        seen.push(error);
+        throw new Error('replaced');
+      });
+      await expect(result).rejects.toThrow('replaced');
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toBeInstanceOf(ClientDisconnect);
+      expect(use).not.toHaveBeenCalled();
+    }
+  });
+
+  test('a receive() that throws, first or later, goes to failed() with its error', async () => {
+    const transport = new Error('transport failed');
+    for (const receive of [receiving(transport), receiving({ type: 'http.request', body: Buffer.from('ab'), more_body: true }, transport)]) {
+      const seen: unknown[] = [];
+      const result = withBody(receive, text, (error): never => {
+        seen.push(error);
+        throw new Error('replaced');
+      });
+      await expect(result).rejects.toThrow('replaced');
+      expect(seen).toEqual([transport]);
+    }
+  });
+
+  test('what use() throws is its own: failed() does not see it, for a body in one message or several', async () => {
+    const own = new Error('invalid body');
+    const use = (): never => {
+      throw own;
+    };
+    const one = receiving({ type: 'http.request', body: Buffer.from('x'), more_body: false });
+    const several = receiving({ type: 'http.request', body: Buffer.from('x'), more_body: true }, { type: 'http.request', body: Buffer.from('y'), more_body: false });
+    await expect(withBody(one, use, noFailure)).rejects.toBe(own);
+    await expect(withBody(several, use, noFailure)).rejects.toBe(own);
+  });
+
+  test('without failed(), a failure to read rejects as it is; readBody is withBody with the bytes as they are', async () => {
+    await expect(withBody(receiving({ type: 'http.disconnect' }), text)).rejects.toBeInstanceOf(ClientDisconnect);
+    const body = Buffer.from('kept');
+    await expect(readBody(receiving({ type: 'http.request', body, more_body: false }))).resolves.toBe(body);
   });
 });

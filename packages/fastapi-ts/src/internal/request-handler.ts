@@ -12,7 +12,7 @@
  */
 import { ACCEPTS_TEXT, type Header, type HTTPScope, type MarkableSend, type Receive, type ReceiveMessage, type Scope, type Send, type WebSocketScope } from 'asgi-core';
 import {
-  type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, readBody, renderJSON,
+  type BackgroundTask, type HTTPConnection, HTTPException as StarletteHTTPException, JSONResponse, Request, Response, WebSocket, renderJSON, withBody,
 } from 'starlette-ts';
 import type { BackgroundTasks } from '../background';
 import type { CompiledParam, DependantNode } from '../dependencies/utils';
@@ -112,6 +112,10 @@ function bodyReadError(error: unknown): unknown {
   return error instanceof StarletteHTTPException ? error : new HTTPException(400, 'There was an error parsing the body');
 }
 
+function failedToRead(error: unknown): never {
+  throw bodyReadError(error);
+}
+
 /** The body's value: undefined when empty, parsed JSON for a JSON content type (or none), the text otherwise. */
 function parseBody(bytes: Uint8Array, scope: HTTPScope, limit: number): unknown {
   if (bytes.byteLength > limit) throw new HTTPException(413, 'Request body too large');
@@ -194,11 +198,13 @@ class RequestContext implements SolveContext {
   }
 
   /**
-   * The whole body: read through the Request, which keeps it for whoever else holds the Request, or,
-   * when nothing can take the Request, straight from receive() without a Request and its receive channel.
+   * Hands the whole body to `use` (a failure to read it to `failed`): read through the Request, which keeps
+   * it for whoever else holds the Request, or, when nothing can take the Request, straight from receive()
+   * without a Request and its receive channel.
    */
-  receiveBody(): Promise<Uint8Array> {
-    return this.built === undefined && this.noRequestTaker ? readBody(this.receive) : (this.connection as Request).body();
+  withBody<T>(use: (body: Uint8Array) => T | PromiseLike<T>, failed: (error: unknown) => never): Promise<T> {
+    if (this.built === undefined && this.noRequestTaker) return withBody(this.receive, use, failed);
+    return (this.connection as Request).body().then(use, failed);
   }
 }
 
@@ -298,22 +304,15 @@ export function httpHandler(plan: HandlerPlan): (scope: Scope, receive: Receive,
     if (readsForm) return complete(plan, ctx, limit, scope, receive, send, UNREAD_FORM, NO_ERROR);
     if (!needsBody) return respond(plan, ctx, limit, scope, receive, send);
     // A body to read: nothing has run yet, so a failure to read or parse it is the request's error as it is.
-    let bytes: Promise<Uint8Array>;
     try {
       checkDeclaredLength(httpScope, limit);
-      bytes = ctx.receiveBody();
+      return ctx.withBody((body) => {
+        ctx.body = parseBody(body, httpScope, limit);
+        return respond(plan, ctx, limit, scope, receive, send);
+      }, failedToRead);
     } catch (thrown) {
       return Promise.reject(bodyReadError(thrown));
     }
-    return bytes.then(
-      (body) => {
-        ctx.body = parseBody(body, httpScope, limit);
-        return respond(plan, ctx, limit, scope, receive, send);
-      },
-      (thrown) => {
-        throw bodyReadError(thrown);
-      },
-    );
   };
 }
 
