@@ -15,6 +15,7 @@ import {
   type Endpoint,
   Host,
   Match,
+  mergeChildScope,
   Mount,
   Route,
   type RouteOptions,
@@ -172,7 +173,7 @@ export class Router extends ASGIObject {
       const result = route.matches(scope); // indexed, not destructured: no iterator on the hot path
       const match = result[0];
       if (match === Match.FULL) {
-        Object.assign(scope, result[1]);
+        mergeChildScope(scope, result[1]);
         return route.handle(scope, receive, send);
       }
       if (match === Match.PARTIAL && partial === undefined) {
@@ -181,7 +182,7 @@ export class Router extends ASGIObject {
       }
     }
     if (partial !== undefined) {
-      Object.assign(scope, partialScope);
+      mergeChildScope(scope, partialScope!);
       return partial.handle(scope, receive, send);
     }
     return this.unmatched(scope, receive, send);

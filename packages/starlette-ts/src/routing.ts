@@ -28,6 +28,27 @@ export type MatchResult = readonly [Match, Record<string, unknown>];
 
 const NO_MATCH: MatchResult = Object.freeze([Match.NONE, Object.freeze({})]) as MatchResult;
 
+/** The child scope of a Route, a WebSocketRoute or a Host: the endpoint and the path parameters. */
+class EndpointScope {
+  [key: string]: unknown;
+  constructor(
+    readonly endpoint: unknown,
+    readonly path_params: Record<string, unknown>,
+  ) {}
+}
+
+/**
+ * Merges a matched route's child scope into the scope (Starlette's `scope.update(child_scope)`).
+ * The usual child, an {@link EndpointScope}, is stored key by key: `Object.assign`'s generic copy took
+ * about 8 % of the instructions of a whole `GET /hello` in process.
+ */
+export function mergeChildScope(scope: Scope, child: Record<string, unknown>): void {
+  if (child instanceof EndpointScope) {
+    scope.endpoint = child.endpoint;
+    scope.path_params = child.path_params;
+  } else Object.assign(scope, child);
+}
+
 /** An HTTP endpoint: takes the Request, returns a Response (or any ASGI app). */
 export type Endpoint = (request: Request) => unknown;
 /** A WebSocket endpoint: takes the WebSocket and runs the session. */
@@ -139,7 +160,7 @@ export abstract class BaseRoute extends ASGIObject {
       else if (scope.type === 'websocket') await new WebSocketClose()(scope, receive, send);
       return;
     }
-    Object.assign(scope, child);
+    mergeChildScope(scope, child);
     await this.handle(scope, receive, send);
   }
 }
@@ -209,7 +230,7 @@ export class Route extends BaseRoute {
     if (scope.type !== 'http') return NO_MATCH;
     const params = matchPath(this.compiled, getRoutePath(scope), scope);
     if (params === undefined) return NO_MATCH;
-    const child = { endpoint: this.endpoint, path_params: params };
+    const child = new EndpointScope(this.endpoint, params);
     return [this.methods !== null && !this.methods.has(scope.method) ? Match.PARTIAL : Match.FULL, child];
   }
 
@@ -282,7 +303,7 @@ export class WebSocketRoute extends BaseRoute {
     if (scope.type !== 'websocket') return NO_MATCH;
     const params = matchPath(this.compiled, getRoutePath(scope), scope);
     if (params === undefined) return NO_MATCH;
-    return [Match.FULL, { endpoint: this.endpoint, path_params: params }];
+    return [Match.FULL, new EndpointScope(this.endpoint, params)];
   }
 
   urlPathFor(name: string, params: Record<string, unknown> = {}): URLPath {
@@ -445,7 +466,7 @@ export class Host extends BaseRoute {
     const params: Record<string, unknown> = inherited ? { ...inherited } : {};
     const { names, groups, convertors } = this.compiled;
     for (let i = 0; i < names.length; i++) params[names[i]] = convertors[names[i]].convert(match[groups[i]]);
-    return [Match.FULL, { path_params: params, endpoint: this.app }];
+    return [Match.FULL, new EndpointScope(this.app, params)];
   }
 
   urlPathFor(name: string, params: Record<string, unknown> = {}): URLPath {

@@ -1,5 +1,7 @@
 import {
+  BaseRoute,
   Host,
+  Match,
   JSONResponse,
   Mount,
   NoMatchFound,
@@ -17,6 +19,8 @@ import {
   registerUrlConvertor,
 } from '../src';
 import type { Receive, Scope, Send } from 'asgi-core';
+import type { MatchResult } from '../src/routing';
+import { URLPath } from '../src/url';
 
 const params = (request: Request) => new JSONResponse(request.pathParams);
 
@@ -121,6 +125,76 @@ describe('Router matching', () => {
     const router = usersApp();
     router.redirectSlashes = false;
     expect((await new TestClient(router, { followRedirects: false }).get('/users/')).status).toBe(404);
+  });
+});
+
+describe('the child scope of a match', () => {
+  /** An ASGI app that records the scope it was called with. */
+  function recorder(seen: Scope[]) {
+    return async (scope: Scope, receive: Receive, send: Send) => {
+      seen.push({ ...scope });
+      await new PlainTextResponse('ok')(scope, receive, send);
+    };
+  }
+
+  test('a Route, a Host and a WebSocketRoute set endpoint and path_params; other scope keys stay', async () => {
+    const seen: Scope[] = [];
+    const endpoint = recorder(seen);
+    const viaHost = recorder(seen);
+    const app = new Router({
+      routes: [new Route('/items/{id:int}', endpoint, { methods: ['GET'] }), new Host('{sub}.example.org', viaHost)],
+    });
+    const client = new TestClient(app);
+    await client.get('/items/7');
+    await client.get('/x', { headers: { host: 'eu.example.org' } });
+    expect(seen.map((scope) => [scope.endpoint, scope.path_params, scope.path, scope.type])).toEqual([
+      [endpoint, { id: 7 }, '/items/7', 'http'],
+      [viaHost, { sub: 'eu' }, '/x', 'http'],
+    ]);
+    const sockets: Scope[] = [];
+    const session = async (scope: Scope, receive: Receive, send: Send) => {
+      sockets.push({ ...scope });
+      await send({ type: 'websocket.close', code: 1000 });
+    };
+    await expect(new TestClient(new Router({ routes: [new WebSocketRoute('/ws/{room}', session)] })).websocketConnect('/ws/lobby')).rejects.toEqual(
+      new WebSocketDisconnect(1000),
+    );
+    expect([sockets[0].endpoint, sockets[0].path_params]).toEqual([session, { room: 'lobby' }]);
+  });
+
+  test('a partial match (the method is not allowed) merges the same keys before the 405', async () => {
+    const seen: Scope[] = [];
+    const route = new Route('/items/{id}', recorder(seen), { methods: ['GET'] });
+    const app = new Router({ routes: [route] });
+    const merged: Scope[] = [];
+    const spy = jest.spyOn(route, 'handle').mockImplementation(async (scope, receive, send) => {
+      merged.push({ ...scope });
+      await new PlainTextResponse('Method Not Allowed', { status: 405 })(scope, receive, send);
+    });
+    expect((await new TestClient(app).post('/items/a')).status).toBe(405);
+    expect([merged[0].endpoint, merged[0].path_params]).toEqual([route.endpoint, { id: 'a' }]);
+    spy.mockRestore();
+  });
+
+  test("any other child (a Mount's, a custom route's) is merged key by key as it is", async () => {
+    const seen: Scope[] = [];
+    class Tagged extends BaseRoute {
+      matches(scope: Scope): MatchResult {
+        return scope.type === 'http' ? [Match.FULL, { tag: 'custom', path_params: { fixed: 1 } }] : [Match.NONE, {}];
+      }
+      urlPathFor(): URLPath {
+        return new URLPath('/');
+      }
+      handle(scope: Scope, receive: Receive, send: Send): Promise<void> {
+        return recorder(seen)(scope, receive, send);
+      }
+    }
+    const app = new Router({ routes: [new Mount('/api', { app: new Router({ routes: [new Tagged()] }) })] });
+    await new TestClient(app).get('/api/anything');
+    expect([seen[0].tag, seen[0].path_params, seen[0].root_path, seen[0].app_root_path]).toEqual(['custom', { fixed: 1 }, '/api', '']);
+    // Used alone, a route merges its child the same way.
+    await new TestClient(new Tagged()).get('/alone');
+    expect([seen[1].tag, seen[1].path_params]).toEqual(['custom', { fixed: 1 }]);
   });
 });
 
