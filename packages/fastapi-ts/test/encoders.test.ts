@@ -58,4 +58,30 @@ describe('jsonableEncoder', () => {
     expect(isPlainJson({ a: undefined })).toBe(false);
     expect(isPlainJson([Infinity])).toBe(false);
   });
+
+  test('a "__proto__" key (JSON.parse makes one) is kept as data, in objects and in Maps, and sets no prototype', () => {
+    const text = '{"__proto__":{"polluted":true},"a":1,"when":"1970-01-01T00:00:00.000Z"}';
+    const parsed = JSON.parse(text) as Record<string, unknown>;
+    const encoded = jsonableEncoder({ ...parsed, when: new Date(0) }) as Record<string, unknown>;
+    expect(JSON.stringify(encoded)).toBe(text);
+    expect(Object.getPrototypeOf(encoded)).toBe(Object.prototype);
+    expect(encoded.polluted).toBeUndefined();
+    expect(JSON.stringify(jsonableEncoder(new Map([['__proto__', 1]])))).toBe('{"__proto__":1}');
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
+  test('a plain object is one whose prototype is Object.prototype or null, whatever its own __proto__ key holds', () => {
+    const parsed = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}') as Record<string, unknown>;
+    expect(Object.getPrototypeOf(parsed)).toBe(Object.prototype);
+    expect(isPlainJson(parsed)).toBe(true);
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1, nested: Object.assign(Object.create(null), { b: [2] }) });
+    expect(isPlainJson(bare)).toBe(true);
+    expect(jsonableEncoder(bare)).toEqual({ a: 1, nested: { b: [2] } });
+    class Point {
+      constructor(readonly x: number) {}
+    }
+    expect(isPlainJson(new Point(1))).toBe(false);
+    expect(isPlainJson({ p: new Point(1) })).toBe(false);
+    expect(isPlainJson(Object.create({ inherited: 1 }))).toBe(false);
+  });
 });
