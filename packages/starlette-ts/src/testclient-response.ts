@@ -7,6 +7,7 @@ import { STATUS_CODES } from 'node:http';
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import type { Headers } from './headers';
 import type { TestResponseLike } from './testclient-websocket';
+import { setOwn } from './internal/own';
 
 /** A response of the TestClient: fully read, content decoded (gzip, deflate, br) as httpx does. */
 export class TestResponse implements TestResponseLike {
@@ -58,7 +59,7 @@ export class TestResponse implements TestResponseLike {
     for (const header of this.headers.getlist('set-cookie')) {
       const pair = header.split(';')[0];
       const eq = pair.indexOf('=');
-      if (eq > 0) out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+      if (eq > 0) setOwn(out, pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
     }
     return out;
   }

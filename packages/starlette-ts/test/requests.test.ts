@@ -81,6 +81,12 @@ describe('connection data', () => {
     expect(r.json()).toEqual({ a: '1', b: 'two', '': 'onlyvalue', q: 'quoted";', dup: '2', empty: '' });
   });
 
+  test('a cookie named like an Object.prototype member is kept as a cookie of its own', async () => {
+    const client = clientFor((r) => new JSONResponse({ cookies: r.cookies, prototypeKept: Object.getPrototypeOf(r.cookies) === Object.prototype }));
+    const r = await client.get('/', { headers: { cookie: '__proto__=p; constructor=c; a=1' } });
+    expect(r.text).toBe('{"cookies":{"__proto__":"p","constructor":"c","a":"1"},"prototypeKept":true}');
+  });
+
   test('cookies without a header are empty', () => {
     expect(new Request(scope()).cookies).toEqual({});
   });

@@ -118,6 +118,52 @@ describe('TestClient cookies', () => {
   });
 });
 
+describe('TestClient response headers and cookies named like Object.prototype members', () => {
+  const raw = async (_scope: Scope, _receive: Receive, send: Send) => {
+    await send({
+      type: 'http.response.start',
+      status: 200,
+      headers: [
+        ['__proto__', 'p'],
+        ['constructor', 'c1'],
+        ['constructor', 'c2'],
+        ['set-cookie', '__proto__=jar; Path=/'],
+        ['set-cookie', 'toString=t; Path=/'],
+      ],
+    });
+    await send({ type: 'http.response.body', body: Buffer.from('ok') });
+  };
+
+  test('are kept as they were sent', async () => {
+    const r = await new TestClient(raw).get('/');
+    expect(r.headers.get('__proto__')).toBe('p');
+    expect(r.headers.getlist('constructor')).toEqual(['c1', 'c2']);
+    expect(Object.entries(r.cookies)).toEqual([
+      ['__proto__', 'jar'],
+      ['toString', 't'],
+    ]);
+    expect(Object.getPrototypeOf(r.cookies)).toBe(Object.prototype);
+  });
+
+  test('reach a handler of the onResponseStart API of undici as own keys', async () => {
+    const headers = await new Promise<Record<string, string | string[]>>((resolve, reject) => {
+      new TestClient(raw).dispatcher.dispatch(
+        { origin: 'http://testserver', path: '/', method: 'GET' },
+        {
+          onResponseStart: (_controller, _status, received) => resolve(received as Record<string, string | string[]>),
+          onResponseError: (_controller, error) => reject(error),
+        },
+      );
+    });
+    expect(Object.getPrototypeOf(headers)).toBe(Object.prototype);
+    expect(Object.entries(headers)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', ['c1', 'c2']],
+      ['set-cookie', ['__proto__=jar; Path=/', 'toString=t; Path=/']],
+    ]);
+  });
+});
+
 describe('TestClient redirects', () => {
   const client = new TestClient(app);
 

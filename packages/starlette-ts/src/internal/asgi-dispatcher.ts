@@ -6,6 +6,7 @@ import type { ASGIApp, Header, HTTPScope, ReceiveMessage, SendMessage } from 'as
 import type { Dispatcher } from 'undici';
 import { ResponseProtocolError } from '../errors';
 import { unquote } from './quote';
+import { setOwn } from './own';
 
 /** How the dispatcher builds scopes and treats failures. */
 export interface ASGIDispatcherOptions {
@@ -127,9 +128,8 @@ function defineDispatcher(Base: typeof Dispatcher): DispatcherClass {
       if (handler.onResponseStart) {
         const headers: Record<string, string | string[]> = {};
         for (const [name, value] of result.headers) {
-          const existing = headers[name];
-          if (existing === undefined) headers[name] = value;
-          else headers[name] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+          const existing = Object.hasOwn(headers, name) ? headers[name] : undefined;
+          setOwn(headers, name, existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]);
         }
         handler.onResponseStart(controller as never, result.status, headers, statusText);
         if (!head && result.body.length > 0) handler.onResponseData?.(controller as never, result.body);

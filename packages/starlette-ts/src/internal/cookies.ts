@@ -2,6 +2,7 @@
 // Set-Cookie attributes sorted by name, values quoted with octal escapes, and the
 // lenient `cookie_parser` browsers' Cookie headers need.
 import { CookieError } from '../errors';
+import { setOwn } from './own';
 
 const LEGAL = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-.^_`|~:";
 const UNESCAPED = LEGAL + ' ()/<=>?@[]{}';
@@ -44,7 +45,7 @@ export function parseCookieHeader(header: string): Record<string, string> {
     const eq = chunk.indexOf('=');
     const key = (eq === -1 ? '' : chunk.slice(0, eq)).trim();
     const value = (eq === -1 ? chunk : chunk.slice(eq + 1)).trim();
-    if (key !== '' || value !== '') cookies[key] = unquoteCookieValue(value);
+    if (key !== '' || value !== '') setOwn(cookies, key, unquoteCookieValue(value));
   }
   return cookies;
 }
