@@ -123,13 +123,19 @@ export interface HTTPResponsePathsendEvent {
 /**
  * asgi-core's own extension: a send callable carrying `[ACCEPTS_TEXT]: true` also takes the whole
  * body as text, sent UTF-8 encoded: what `http.response.body` with those bytes (and no `more_body`)
- * does, without encoding the text to bytes in JavaScript first. It is offered by the send callable,
- * not in `scope.extensions`: a middleware that wraps send to see the body does not carry the mark
- * over, so the message only reaches sends that pass it on deliberately.
+ * does, without encoding the text to bytes in JavaScript first. With a `status` (and `headers`) the
+ * message is the whole response: `http.response.start` and the text in one call, before anything
+ * else was sent. It is offered by the send callable, not in `scope.extensions`: a middleware that
+ * wraps send to see the body does not carry the mark over, so the message only reaches sends that
+ * pass it on deliberately.
  */
 export interface HTTPResponseTextEvent {
   type: 'http.response.text';
   text: string;
+  /** The response's status: the message also starts the response (as `http.response.start`). */
+  status?: number;
+  /** With `status`: the response's headers, as `http.response.start`'s. */
+  headers?: Iterable<Header>;
 }
 
 /** The mark of a send callable that takes {@link HTTPResponseTextEvent}. */

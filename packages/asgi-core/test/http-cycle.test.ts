@@ -433,6 +433,47 @@ describe('http.response.text (asgi-core extension)', () => {
     expect(text.endsWith('\r\n\r\n')).toBe(true);
   });
 
+  test('with a status it is the whole response in one message: status, headers, then the text with its byte length', async () => {
+    handler = async (_receive, send, path) => {
+      await send({ type: 'http.response.text', status: 201, headers: [['Content-Type', 'application/json'], ['x-a', '1']], text: `{"p":"${path}\u00e9"}` });
+    };
+    const { text } = await rawExchange(
+      server.port,
+      'POST /first HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nabGET /second HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+    );
+    const responses = text.split(/(?=HTTP\/1\.1 )/);
+    expect(responses).toHaveLength(2);
+    expect(responses[0]).toMatch(/^HTTP\/1\.1 201 Created\r\ncontent-type: application\/json\r\nx-a: 1\r\ncontent-length: 16\r\n[^]*\r\n\r\n\{"p":"\/first\u00c3\u00a9"\}$/);
+    expect(responses[1]).toMatch(/\r\ncontent-length: 17\r\n[^]*\r\n\r\n\{"p":"\/second\u00c3\u00a9"\}$/);
+  });
+
+  test('as the whole response, HEAD writes the headers only and a bodiless status no body', async () => {
+    handler = async (_receive, send, path) => {
+      await send({ type: 'http.response.text', status: path === '/empty' ? 204 : 200, headers: [['content-type', 'text/plain']], text: path === '/empty' ? '' : 'h\u00e9llo' });
+    };
+    const head = await rawExchange(server.port, 'HEAD / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(head.text).toMatch(/^HTTP\/1\.1 200 OK\r\ncontent-type: text\/plain\r\n/);
+    expect(head.text.endsWith('\r\n\r\n')).toBe(true);
+    const empty = await rawExchange(server.port, 'GET /empty HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(empty.text).toMatch(/^HTTP\/1\.1 204 No Content\r\n/);
+    expect(empty.text).not.toMatch(/content-length/i);
+    expect(empty.text.endsWith('\r\n\r\n')).toBe(true);
+  });
+
+  test('an invalid whole-response message starts nothing: the app can still answer', async () => {
+    const errors: string[] = [];
+    handler = async (_receive, send) => {
+      for (const bad of [{ status: 99, text: 'x' }, { status: 200, text: Buffer.from('x') }, { status: 200, headers: [['content-length', 'x']], text: 'x' }]) {
+        await send({ type: 'http.response.text', ...bad } as never).catch((error: Error) => errors.push(error.name));
+      }
+      await send({ type: 'http.response.text', status: 200, text: 'fine' });
+    };
+    const res = await request(server.url);
+    expect(res.statusCode).toBe(200);
+    expect(await res.body.text()).toBe('fine');
+    expect(errors).toEqual(['InvalidMessageError', 'InvalidMessageError', 'InvalidHeaderError']);
+  });
+
   test('after streamed bytes, it ends the body; with trailers announced, the trailers follow', async () => {
     handler = async (_receive, send, path) => {
       await send({ type: 'http.response.start', status: 200, headers: [['content-type', 'text/plain']], trailers: path === '/trailers' });
@@ -505,6 +546,9 @@ describe('application errors and protocol violations', () => {
     ['fewer bytes than content-length', [{ type: 'http.response.start', status: 200, headers: [['content-length', '5']] }, { type: 'http.response.body', body: Buffer.from('abc') }], 'ContentTooShortError', 'Response content shorter than Content-Length (5 bytes declared, 2 missing).'],
     ['an invalid header name', [{ type: 'http.response.start', status: 200, headers: [['bad header', 'x']] }, { type: 'http.response.body' }], 'InvalidHeaderError', null],
     ['http.response.text before start', [{ type: 'http.response.text', text: 'x' }], 'ResponseNotStartedError', "Response not started: expected 'http.response.start' before 'http.response.text'. Send the status and headers first."],
+    ['an invalid header name in a whole-response http.response.text', [{ type: 'http.response.text', status: 200, headers: [['bad header', 'x']], text: 'x' }], 'InvalidHeaderError', null],
+    ['an http.response.text with a status after start', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.text', status: 200, text: 'x' }], 'ResponseAlreadyStartedError', 'Response already started: cannot send http.response.start twice'],
+    ['an http.response.text with a status after completion', [{ type: 'http.response.text', status: 200, text: 'x' }, { type: 'http.response.text', status: 200, text: 'y' }], 'ResponseAlreadyCompletedError', "Unexpected ASGI message 'http.response.text' sent after the response already completed."],
     ['an http.response.text that is not a string', [{ type: 'http.response.start', status: 200 }, { type: 'http.response.text', text: Buffer.from('x') }], 'InvalidMessageError', "http.response.text 'text' must be a string, got object."],
     ['more UTF-8 bytes of text than content-length', [{ type: 'http.response.start', status: 200, headers: [['content-length', '2']] }, { type: 'http.response.text', text: '\u00e9\u00e9' }], 'ContentTooLongError', 'Response content longer than Content-Length (2 bytes declared).'],
     ['fewer bytes of text than content-length', [{ type: 'http.response.start', status: 200, headers: [['content-length', '5']] }, { type: 'http.response.text', text: '\u00e9' }], 'ContentTooShortError', 'Response content shorter than Content-Length (5 bytes declared, 3 missing).'],
@@ -525,6 +569,20 @@ describe('application errors and protocol violations', () => {
     expect(typeof error!.code).toBe('string');
     if (message !== null) expect(error!.message).toBe(message);
     expect(errorLines()).toHaveLength(1);
+  });
+
+  test('a refused start leaves no header or framing behind for the next start', async () => {
+    let refused: Error | null = null;
+    handler = async (_receive, send) => {
+      const bad = [['x-left', 'behind'], ['transfer-encoding', 'chunked'], ['content-length', '1'], ['content-length', 'x']] as [string, string][];
+      refused = await send({ type: 'http.response.start', status: 200, headers: bad }).then(() => null, (error: Error) => error);
+      await send({ type: 'http.response.start', status: 200, headers: [['x-kept', '1']] });
+      await send({ type: 'http.response.body', body: Buffer.from('abc') });
+    };
+    const { text } = await rawExchange(server.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(refused!.name).toBe('InvalidHeaderError');
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\nx-kept: 1\r\ncontent-length: 3\r\n[^]*\r\n\r\nabc$/);
+    expect(text).not.toContain('x-left');
   });
 
   test('latin-1 header values and duplicate headers are written as given', async () => {

@@ -63,6 +63,12 @@ function bytesOf(body: unknown): Uint8Array {
   throw new InvalidMessageError(`http.response.body 'body' must be a Uint8Array (a Buffer), got ${typeof body}.`);
 }
 
+/** An `http.response.text` message's text. */
+function textOf(message: { text?: unknown }): string {
+  if (typeof message.text === 'string') return message.text;
+  throw new InvalidMessageError(`http.response.text 'text' must be a string, got ${typeof message.text}.`);
+}
+
 function latin1Text(body: Uint8Array): string {
   return (Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('latin1');
 }
@@ -309,6 +315,12 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     const type = message?.type;
     if (!this.responseStarted) {
       if (type === 'http.response.start') return this.start(message);
+      if (type === 'http.response.text' && message.status !== undefined) {
+        // The whole response in one message: started and completed here, or (invalid) neither.
+        const text = textOf(message);
+        this.start(message as { status: number; headers?: Iterable<Header> });
+        return this.body(text, false);
+      }
       if (type === 'http.response.body' || type === 'http.response.text' || type === 'http.response.trailers' || type === 'http.response.pathsend') {
         throw new ResponseNotStartedError(type);
       }
@@ -320,10 +332,8 @@ export class HTTPCycle implements Linked<HTTPCycle> {
       case 'http.response.body':
         return this.body(bytesOf(message.body), message.more_body === true);
       case 'http.response.text':
-        if (typeof message.text !== 'string') {
-          throw new InvalidMessageError(`http.response.text 'text' must be a string, got ${typeof message.text}.`);
-        }
-        return this.body(message.text, false);
+        if (message.status !== undefined) throw new ResponseAlreadyStartedError();
+        return this.body(textOf(message), false);
       case 'http.response.start':
         throw new ResponseAlreadyStartedError();
       case 'http.response.trailers':
@@ -343,20 +353,15 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     if (this.disconnected) throw new ClientDisconnectedError();
     const flat = this.headers;
     if (message.headers !== undefined) {
-      for (const header of message.headers) {
-        let name: unknown = header[0];
-        let value: unknown = header[1];
-        if (typeof name !== 'string') name = latin1(name, 'name');
-        if (typeof value !== 'string') value = latin1(value, 'value');
-        const lower = (name as string).toLowerCase();
-        if (lower === 'content-length') {
-          const length = Number(value);
-          if (!/^\d+$/.test((value as string).trim())) throw new InvalidHeaderError(lower + ': ' + String(value));
-          this.declaredLength = this.remainingLength = length;
-        } else if (lower === 'transfer-encoding') {
-          this.hasTransferEncoding = true;
-        }
-        flat.push(lower, value as string);
+      try {
+        this.collectHeaders(message.headers, flat);
+      } catch (error) {
+        // A refused start leaves nothing behind for the next one.
+        flat.length = 0;
+        this.declaredLength = -1;
+        this.remainingLength = 0;
+        this.hasTransferEncoding = false;
+        throw error;
       }
     }
     this.responseStarted = true;
@@ -369,6 +374,25 @@ export class HTTPCycle implements Linked<HTTPCycle> {
       const scope = this.scope;
       const path = quotePath(scope.path) + (scope.query_string ? '?' + scope.query_string : '');
       logger.access(formatClient(scope.client), scope.method, path, scope.http_version, status);
+    }
+  }
+
+  /** Lowers and checks each header of a start into `flat`, noting the framing headers. */
+  private collectHeaders(headers: Iterable<Header>, flat: string[]): void {
+    for (const header of headers) {
+      let name: unknown = header[0];
+      let value: unknown = header[1];
+      if (typeof name !== 'string') name = latin1(name, 'name');
+      if (typeof value !== 'string') value = latin1(value, 'value');
+      const lower = (name as string).toLowerCase();
+      if (lower === 'content-length') {
+        const length = Number(value);
+        if (!/^\d+$/.test((value as string).trim())) throw new InvalidHeaderError(lower + ': ' + String(value));
+        this.declaredLength = this.remainingLength = length;
+      } else if (lower === 'transfer-encoding') {
+        this.hasTransferEncoding = true;
+      }
+      flat.push(lower, value as string);
     }
   }
 
