@@ -69,7 +69,10 @@ export async function call(app: ASGIApp | { call: ASGIApp }, method: string, url
   } catch (thrown) {
     error = thrown;
   }
-  const start = messages.find((m) => m.type === 'http.response.start') as { status: number; headers: Array<[string, string]> } | undefined;
+  // asgi-core's `http.response.text` with a status is the start and the body in one message.
+  const start = messages.find((m) => m.type === 'http.response.start' || (m.type === 'http.response.text' && m.status !== undefined)) as
+    | { status: number; headers: Array<[string, string]> }
+    | undefined;
   if (!start) throw error ?? new Error('no response started');
   const bodies = messages.flatMap((m) =>
     m.type === 'http.response.body' ? [m.body ?? new Uint8Array(0)] : m.type === 'http.response.text' ? [Buffer.from(m.text, 'utf8')] : [],

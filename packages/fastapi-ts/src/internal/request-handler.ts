@@ -224,14 +224,18 @@ class JSONAnswer {
     private readonly background: BackgroundTask | undefined,
   ) {}
 
-  /** Not `async`: two `then`s cost less than half of an async frame with two awaits. */
+  /**
+   * Not `async`: two `then`s cost less than half of an async frame with two awaits. Where the send
+   * takes text, the whole response is one message and one call, without a `then` in between.
+   */
   call(scope: Scope, _receive: Receive, send: Send): Promise<void> {
     const text = (scope as HTTPScope).method === 'HEAD' ? '' : this.text;
-    const last =
+    const sent =
       (send as MarkableSend)[ACCEPTS_TEXT] === true
-        ? { type: 'http.response.text' as const, text }
-        : { type: 'http.response.body' as const, body: text === '' ? EMPTY : Buffer.from(text, 'utf8') };
-    const sent = send({ type: 'http.response.start', status: this.status, headers: this.headers }).then(() => send(last));
+        ? send({ type: 'http.response.text', status: this.status, headers: this.headers, text })
+        : send({ type: 'http.response.start', status: this.status, headers: this.headers }).then(() =>
+            send({ type: 'http.response.body', body: text === '' ? EMPTY : Buffer.from(text, 'utf8') }),
+          );
     const background = this.background;
     return background === undefined ? sent : sent.then(() => background.run());
   }

@@ -55,7 +55,8 @@ export class ServerErrorMiddleware extends ASGIObject {
     if (scope.type !== 'http') return this.app(scope, receive, send);
     let started = false;
     const sender: MarkableSend = (message: SendMessage): Promise<void> => {
-      if (message.type === 'http.response.start') started = true;
+      // asgi-core's `http.response.text` may be the whole response, start included.
+      if (message.type === 'http.response.start' || message.type === 'http.response.text') started = true;
       return send(message);
     };
     const exceptions = this.exceptions;

@@ -158,6 +158,24 @@ describe('ServerErrorMiddleware directly around an ExceptionMiddleware', () => {
     }
   });
 
+  test('a whole response sent as one http.response.text counts as started: a later error is raised, not answered', async () => {
+    const scope = { type: 'http', method: 'GET', headers: [], path: '/', raw_path: '/', query_string: '', root_path: '', scheme: 'http' } as unknown as Scope;
+    const receive = async () => ({ type: 'http.request' as const, body: Buffer.alloc(0), more_body: false });
+    for (const late of [new Error('late failure'), new HTTPException(418)]) {
+      const sent: string[] = [];
+      const send = Object.assign(async (message: { type: string }) => void sent.push(message.type), { [ACCEPTS_TEXT]: true });
+      const app: ASGIApp = async (_scope, _receive, inner) => {
+        await inner({ type: 'http.response.text', status: 200, headers: [['content-type', 'text/plain']], text: 'done' });
+        throw late;
+      };
+      const stack = new ServerErrorMiddleware(new ExceptionMiddleware(app, { handlers }));
+      const outcome = await stack(scope, receive, send).then(() => 'returned', (error: unknown) => error);
+      expect(sent).toEqual(['http.response.text']);
+      if (late instanceof HTTPException) expect((outcome as Error).message).toBe('Caught handled exception, but response already started.');
+      else expect(outcome).toBe(late);
+    }
+  });
+
   test('the send reaching the app takes asgi-core\'s text bodies only when the layers are adjacent and the outer send takes them', async () => {
     /** What the app inside `stack` sees of the mark, given an outer send with or without it. */
     async function seenMark(stack: (app: ASGIApp) => ASGIApp, outerMarked: boolean): Promise<unknown> {
