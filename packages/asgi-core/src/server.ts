@@ -305,10 +305,19 @@ export class Server implements CycleHost, WebSocketHost {
 
   // ---------------------------------------------------------------- requests
 
+  /**
+   * One `close` listener per connection, not one per request: the cycles still in flight on a closed
+   * connection (a pipelined one waits detached from its response) learn that their client is gone.
+   */
   private trackConnection(socket: TrackedSocket): void {
-    socket[kConnection] = new Connection();
+    const connection = new Connection();
+    socket[kConnection] = connection;
     this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
+    socket.once('close', () => {
+      this.sockets.delete(socket);
+      if (connection.inFlight === 0) return;
+      for (const cycle of this.cycles) if (cycle.req.socket === socket) cycle.connectionClosed();
+    });
   }
 
   private addresses(socket: TrackedSocket): [Address | null, Address | null] {

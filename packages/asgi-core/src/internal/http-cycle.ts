@@ -31,7 +31,7 @@ import {
 } from '../types';
 import { bodiless, INTERNAL_ERROR_BODY, INTERNAL_ERROR_HEADERS, latin1, rejectRequestTimeout } from './responses';
 import type { Linked } from './linked-set';
-import { onConnectionClosed, onWake, type ASGIRequest, type ASGIResponse } from './node-objects';
+import { onWake, type ASGIRequest, type ASGIResponse } from './node-objects';
 import { formatClient } from './scope';
 
 /** What a cycle needs from its server. */
@@ -123,9 +123,6 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     this.waitingFor100Continue = expectContinue && this.hasBody;
     req.cycle = this;
     res.cycle = this;
-    res.on('close', onConnectionClosed);
-    // A pipelined response waits in node's queue, detached from the socket: only its request sees the close.
-    if (res.socket === null) req.on('close', onConnectionClosed);
     this.receive = () => this.nextMessage();
     const send: MarkableSend = (message) => this.dispatch(message as HTTPSendMessage);
     send[ACCEPTS_TEXT] = true;
@@ -171,10 +168,9 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     }
   };
 
-  /** Node reported the request or response closed: if the response is unfinished, the client is gone. */
+  /** The connection closed (the server's per-connection `close` listener): if the response is unfinished, the client is gone. */
   connectionClosed(): void {
     if (this.responseComplete || this.disconnected) return;
-    if (this.req.socket?.destroyed === false && !this.res.destroyed) return;
     this.disconnected = true;
     this.wake();
   }

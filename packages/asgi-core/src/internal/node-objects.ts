@@ -19,10 +19,6 @@ export class ASGIResponse extends ServerResponse<ASGIRequest> {
   cycle: HTTPCycle | null = null;
 }
 
-/** `close` listener shared by all requests: the connection may be gone. */
-export function onConnectionClosed(this: ASGIRequest | ASGIResponse): void {
-  this.cycle?.connectionClosed();
-}
 /** `readable`/`end`/`drain` listener shared by all requests: wakes the cycle's waiters. */
 export function onWake(this: ASGIRequest | ASGIResponse): void {
   this.cycle?.wake();
