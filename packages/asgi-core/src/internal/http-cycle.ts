@@ -312,7 +312,8 @@ export class HTTPCycle implements Linked<HTTPCycle> {
     if (!this.responseStarted) {
       if (type === 'http.response.start') return this.start(message);
       if (type === 'http.response.text' && message.status !== undefined) {
-        // The whole response in one message: started and completed here, or (invalid) neither.
+        // The whole response in one message. An invalid status, text or header starts nothing; a text whose
+        // length disagrees with a declared content-length fails after the start, as the two messages would.
         const text = textOf(message);
         this.start(message as { status: number; headers?: Iterable<Header> });
         return this.body(text, false);
